@@ -1,0 +1,44 @@
+package validation
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// WebhookURLValidator is the framework validator for attributes holding a
+// webhook URL (jelou_external_support.webhook_url, jurichat_webhook.url).
+func WebhookURLValidator() validator.String { return urlValidator{check: WebhookURL, what: "webhook"} }
+
+// BaseURLValidator is the framework validator for the providers' base_url.
+func BaseURLValidator() validator.String { return urlValidator{check: BaseURL, what: "API base"} }
+
+type urlValidator struct {
+	check func(string) error
+	what  string
+}
+
+var _ validator.String = urlValidator{}
+
+func (v urlValidator) Description(context.Context) string {
+	return "value must be an absolute https URL (http only for loopback hosts) without embedded credentials"
+}
+
+func (v urlValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v urlValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+titleWhat(v.what)+" URL",
+			"Attribute "+req.Path.String()+": "+err.Error()+".")
+	}
+}
+
+func titleWhat(w string) string {
+	if w == "webhook" {
+		return "Webhook"
+	}
+	return w
+}
