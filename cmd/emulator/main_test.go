@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// started runs run() in the background and returns the three lines it prints.
+func started(t *testing.T, args ...string) (lines []string, stderr *lockedBuffer, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	stderr = &lockedBuffer{}
+	result := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, pw, stderr)
+		pw.Close()
+		result <- err
+	}()
+	sc := bufio.NewScanner(pr)
+	for len(lines) < 3 && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	go io.Copy(io.Discard, pr) // drain anything else
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-result:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not return after cancellation")
+			return nil
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	if len(lines) < 3 {
+		cancel()
+		t.Fatalf("run printed %d lines before stopping (stderr: %s)", len(lines), stderr.String())
+	}
+	return lines, stderr, stop
+}
+
+func TestRunPrintsListeningLines(t *testing.T) {
+	lines, stderr, stop := started(t, "-addr", "127.0.0.1:0", "-jelou-api-key", "cmd-test-key", "-jelou-shape", "flat")
+	m := regexp.MustCompile(`^emulator listening on (http://127\.0\.0\.1:\d+)$`).FindStringSubmatch(lines[0])
+	if m == nil {
+		t.Fatalf("first line = %q", lines[0])
+	}
+	base := m[1]
+	if lines[1] != "jelou base_url: "+base+"/jelou" || lines[2] != "jurichat base_url: "+base+"/jurichat" {
+		t.Errorf("base URL lines = %q, %q", lines[1], lines[2])
+	}
+
+	// The flags reach the emulator: the custom key works, the shape is flat.
+	req, _ := http.NewRequest("POST", base+"/jelou/v1/external-support/p1", strings.NewReader(`{"webhookUrl":"https://a.example/h"}`))
+	req.Header.Set("x-api-key", "cmd-test-key")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || bytes.Contains(body, []byte(`"data"`)) {
+		t.Errorf("create: HTTP %d, flat=%v", resp.StatusCode, !bytes.Contains(body, []byte(`"data"`)))
+	}
+
+	if err := stop(); err != nil {
+		t.Errorf("run returned %v after cancellation", err)
+	}
+	log := stderr.String()
+	if !regexp.MustCompile(`(?m) POST /jelou/v1/external-support/p1 200 \S+$`).MatchString(log) {
+		t.Errorf("stderr has no request line: %q", log)
+	}
+	if strings.Contains(log, "cmd-test-key") || strings.Contains(log, "webhookUrl") {
+		t.Error("stderr contains a credential or a body")
+	}
+}
+
+func TestRunQuiet(t *testing.T) {
+	lines, stderr, stop := started(t, "-addr", "127.0.0.1:0", "-quiet")
+	base := strings.TrimPrefix(lines[0], "emulator listening on ")
+	resp, err := http.Get(base + "/_emulator/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := stop(); err != nil {
+		t.Errorf("run = %v", err)
+	}
+	if s := stderr.String(); s != "" {
+		t.Errorf("-quiet wrote to stderr: %q", s)
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"bad shape", []string{"-jelou-shape", "xml"}, "invalid Jelou response shape"},
+		{"all interfaces", []string{"-addr", "0.0.0.0:8089"}, "loopback"},
+		{"empty host", []string{"-addr", ":8089"}, "loopback"},
+		{"remote host", []string{"-addr", "192.168.1.2:8089"}, "loopback"},
+		{"no port", []string{"-addr", "127.0.0.1"}, "host:port"},
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
+		{"extra argument", []string{"serve"}, "unexpected arguments"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, &stdout, &stderr)
+			if !errors.Is(err, errUsage) {
+				t.Fatalf("run = %v, want a usage error", err)
+			}
+			if !strings.Contains(stderr.String(), tc.msg) || !strings.Contains(stderr.String(), "Usage") {
+				t.Errorf("stderr = %q, want %q and the usage", stderr.String(), tc.msg)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout = %q", stdout.String())
+			}
+		})
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &stdout, &stderr); err != nil {
+		t.Errorf("run -h = %v", err)
+	}
+	for _, f := range []string{"-addr", "-jelou-api-key", "-jelou-client-id", "-jelou-client-secret", "-jelou-shape", "-jurichat-token", "-jurichat-api-key", "-quiet"} {
+		if !strings.Contains(stderr.String(), f) {
+			t.Errorf("usage lacks %s", f)
+		}
+	}
+}
+
+func TestRunPortInUse(t *testing.T) {
+	lines, _, _ := started(t, "-addr", "127.0.0.1:0", "-quiet")
+	addr := strings.TrimPrefix(lines[0], "emulator listening on http://")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-addr", addr}, &stdout, &stderr)
+	if err == nil || errors.Is(err, errUsage) {
+		t.Errorf("run on a busy port = %v, want a runtime error", err)
+	}
+}
