@@ -1,0 +1,210 @@
+// Package jelou is a client for Jelou's External Support Panel API: the one
+// integration a Jelou project may have with an external support panel
+// (/v1/external-support/{projectId}). It knows nothing of Terraform.
+package jelou
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
+)
+
+// Errors returned by the client match these with errors.Is. The error itself
+// is a *transport.APIError carrying the HTTP status and the server's message.
+var (
+	ErrNotFound     = transport.ErrNotFound     // 404: the project has no integration
+	ErrUnauthorized = transport.ErrUnauthorized // 401, 403: credentials rejected
+	ErrConflict     = transport.ErrConflict     // 409: the project already has an integration
+	ErrValidation   = transport.ErrValidation   // 400, 422: the server refused the values
+)
+
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "terraform-provider-jelou"
+
+// Config configures a Client. Exactly one credential mode must be complete:
+// APIKey, or ClientID with ClientSecret.
+type Config struct {
+	BaseURL      string       // e.g. https://gateway.jelou.ai/platform or http://127.0.0.1:8089/jelou
+	APIKey       string       // sent as x-api-key
+	ClientID     string       // with ClientSecret: HTTP Basic
+	ClientSecret string       //
+	UserAgent    string       // "terraform-provider-jelou/<version>"
+	HTTPClient   *http.Client // nil: transport.NewHTTPClient defaults
+}
+
+// Client calls the Jelou External Support API. It is safe for concurrent use.
+type Client struct {
+	r *transport.Requester
+}
+
+// NewClient checks cfg and returns a client. It fails when BaseURL is not a
+// valid API base URL (absolute, https unless the host is loopback, no
+// credentials, query or fragment) or when not exactly one credential mode is
+// complete. Error texts never repeat credential values.
+func NewClient(cfg Config) (*Client, error) {
+	if err := validation.BaseURL(cfg.BaseURL); err != nil {
+		return nil, fmt.Errorf("jelou: invalid BaseURL: %w", err)
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("jelou: invalid BaseURL: %w", err)
+	}
+
+	set := func(s string) bool { return strings.TrimSpace(s) != "" }
+	hasKey, hasID, hasSecret := set(cfg.APIKey), set(cfg.ClientID), set(cfg.ClientSecret)
+	var auth func(http.Header)
+	var redact []string
+	switch {
+	case hasKey && (hasID || hasSecret):
+		return nil, errors.New("jelou: configure either APIKey or ClientID and ClientSecret, not both")
+	case hasKey:
+		if err := checkCredential("APIKey", cfg.APIKey); err != nil {
+			return nil, err
+		}
+		key := cfg.APIKey
+		auth = func(h http.Header) { h.Set("x-api-key", key) }
+		redact = []string{key}
+	case hasID && hasSecret:
+		if err := checkCredential("ClientID", cfg.ClientID); err != nil {
+			return nil, err
+		}
+		if err := checkCredential("ClientSecret", cfg.ClientSecret); err != nil {
+			return nil, err
+		}
+		if strings.Contains(cfg.ClientID, ":") {
+			return nil, errors.New("jelou: ClientID must not contain ':' (HTTP Basic authentication cannot carry it)")
+		}
+		encoded := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
+		auth = func(h http.Header) { h.Set("Authorization", "Basic "+encoded) }
+		redact = []string{cfg.ClientSecret, encoded}
+	case hasID || hasSecret:
+		return nil, errors.New("jelou: ClientID and ClientSecret must be set together")
+	default:
+		return nil, errors.New("jelou: no credentials: set APIKey, or ClientID and ClientSecret")
+	}
+
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = transport.NewHTTPClient(transport.Options{})
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	return &Client{r: &transport.Requester{
+		HTTPClient:   hc,
+		BaseURL:      base,
+		Service:      "Jelou",
+		UserAgent:    ua,
+		Authenticate: auth,
+		ErrorMessage: errorMessage,
+		Redact:       redact,
+	}}, nil
+}
+
+func checkCredential(name, v string) error {
+	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		return fmt.Errorf("jelou: %s contains control characters", name)
+	}
+	return nil
+}
+
+// Integration is a project's external support integration.
+type Integration struct {
+	ID            string `json:"id"`
+	BrainID       string `json:"brainId"` // equals the project id
+	WebhookURL    string `json:"webhookUrl"`
+	AuthType      string `json:"authType"`      // bearer, api_key, basic or no_auth
+	SigningSecret string `json:"signingSecret"` // only set from the create response
+	CreatedAt     string `json:"createdAt"`     // ISO-8601, as the server sent it
+	UpdatedAt     string `json:"updatedAt"`
+}
+
+// CreateIntegrationRequest is the body of CreateIntegration.
+type CreateIntegrationRequest struct {
+	WebhookURL    string `json:"webhookUrl"`
+	AuthType      string `json:"authType,omitempty"`      // "" lets the server default to no_auth
+	Authorization string `json:"authorization,omitempty"` // the credential Jelou sends to WebhookURL
+}
+
+// UpdateIntegrationRequest is the body of UpdateIntegration: nil fields are
+// not sent and keep their value; a pointer to "" is sent as "".
+type UpdateIntegrationRequest struct {
+	WebhookURL    *string `json:"webhookUrl,omitempty"`
+	AuthType      *string `json:"authType,omitempty"`
+	Authorization *string `json:"authorization,omitempty"`
+}
+
+func integrationPath(projectID string) (string, error) {
+	seg, err := transport.PathSegment("project ID", projectID)
+	if err != nil {
+		return "", fmt.Errorf("jelou: %w", err)
+	}
+	return "/v1/external-support/" + seg, nil
+}
+
+// CreateIntegration creates the project's integration. The result is the
+// only one that carries SigningSecret. A second create for the same project
+// fails with ErrConflict.
+func (c *Client) CreateIntegration(ctx context.Context, projectID string, req CreateIntegrationRequest) (*Integration, error) {
+	p, err := integrationPath(projectID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.r.Do(ctx, http.MethodPost, p, nil, req, req.Authorization)
+	if err != nil {
+		return nil, err
+	}
+	return decodeIntegration(resp)
+}
+
+// GetIntegration reads the project's integration (without SigningSecret).
+// It fails with ErrNotFound when the project has none.
+func (c *Client) GetIntegration(ctx context.Context, projectID string) (*Integration, error) {
+	p, err := integrationPath(projectID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.r.Do(ctx, http.MethodGet, p, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeIntegration(resp)
+}
+
+// UpdateIntegration changes the fields set in req and returns the integration
+// (without SigningSecret).
+func (c *Client) UpdateIntegration(ctx context.Context, projectID string, req UpdateIntegrationRequest) (*Integration, error) {
+	p, err := integrationPath(projectID)
+	if err != nil {
+		return nil, err
+	}
+	var sensitive []string
+	if req.Authorization != nil {
+		sensitive = append(sensitive, *req.Authorization)
+	}
+	resp, err := c.r.Do(ctx, http.MethodPatch, p, nil, req, sensitive...)
+	if err != nil {
+		return nil, err
+	}
+	return decodeIntegration(resp)
+}
+
+// DeleteIntegration deletes the project's integration; ErrNotFound when there
+// is none. Deletion is irreversible: a new create yields a new secret.
+func (c *Client) DeleteIntegration(ctx context.Context, projectID string) error {
+	p, err := integrationPath(projectID)
+	if err != nil {
+		return err
+	}
+	_, err = c.r.Do(ctx, http.MethodDelete, p, nil, nil)
+	return err
+}

@@ -1,0 +1,266 @@
+// Package jurichat is a client for JuriChat's Webhooks API: webhooks, the
+// event catalogue, and the delivery log. It knows nothing of Terraform.
+package jurichat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
+)
+
+// Errors returned by the client match these with errors.Is. The error itself
+// is a *transport.APIError carrying the HTTP status and the server's message.
+var (
+	ErrNotFound     = transport.ErrNotFound     // 404
+	ErrUnauthorized = transport.ErrUnauthorized // 401, 403
+	ErrConflict     = transport.ErrConflict     // 409
+	ErrValidation   = transport.ErrValidation   // 400, 422
+)
+
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "terraform-provider-jurichat"
+
+// Config configures a Client. Exactly one of Token and APIKey must be set.
+type Config struct {
+	BaseURL    string       // e.g. https://api.jurichat.com or http://127.0.0.1:8089/jurichat
+	Token      string       // JWT, sent as Authorization: Bearer <Token>
+	APIKey     string       // office API key, sent as x-jurichat-api-key
+	UserAgent  string       // "terraform-provider-jurichat/<version>"
+	HTTPClient *http.Client // nil: transport.NewHTTPClient defaults
+}
+
+// Client calls the JuriChat Webhooks API. It is safe for concurrent use.
+type Client struct {
+	r *transport.Requester
+}
+
+// NewClient checks cfg and returns a client. It fails when BaseURL is not a
+// valid API base URL (absolute, https unless the host is loopback, no
+// credentials, query or fragment) or when not exactly one of Token and
+// APIKey is set. Error texts never repeat credential values.
+func NewClient(cfg Config) (*Client, error) {
+	if err := validation.BaseURL(cfg.BaseURL); err != nil {
+		return nil, fmt.Errorf("jurichat: invalid BaseURL: %w", err)
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("jurichat: invalid BaseURL: %w", err)
+	}
+
+	// A token pasted with its scheme is accepted once, not sent as "Bearer Bearer".
+	token := strings.TrimSpace(cfg.Token)
+	if scheme, rest, _ := strings.Cut(token, " "); strings.EqualFold(scheme, "bearer") {
+		token = strings.TrimSpace(rest)
+	}
+	hasToken, hasKey := token != "", strings.TrimSpace(cfg.APIKey) != ""
+	var auth func(http.Header)
+	var redact []string
+	switch {
+	case hasToken && hasKey:
+		return nil, errors.New("jurichat: configure either Token or APIKey, not both")
+	case hasToken:
+		if strings.IndexFunc(token, unicode.IsControl) >= 0 {
+			return nil, errors.New("jurichat: Token contains control characters")
+		}
+		auth = func(h http.Header) { h.Set("Authorization", "Bearer "+token) }
+		redact = []string{token}
+	case hasKey:
+		if strings.IndexFunc(cfg.APIKey, unicode.IsControl) >= 0 {
+			return nil, errors.New("jurichat: APIKey contains control characters")
+		}
+		key := cfg.APIKey
+		auth = func(h http.Header) { h.Set("x-jurichat-api-key", key) }
+		redact = []string{key}
+	default:
+		return nil, errors.New("jurichat: no credentials: set Token or APIKey")
+	}
+
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = transport.NewHTTPClient(transport.Options{})
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	return &Client{r: &transport.Requester{
+		HTTPClient:   hc,
+		BaseURL:      base,
+		Service:      "JuriChat",
+		UserAgent:    ua,
+		Authenticate: auth,
+		ErrorMessage: errorMessage,
+		Redact:       redact,
+	}}, nil
+}
+
+func segment(what, id string) (string, error) {
+	seg, err := transport.PathSegment(what, id)
+	if err != nil {
+		return "", fmt.Errorf("jurichat: %w", err)
+	}
+	return seg, nil
+}
+
+// headerValues lists custom header values, which often carry the receiver's
+// credentials, so that an error message never echoes them.
+func headerValues(h map[string]string) []string {
+	out := make([]string, 0, len(h))
+	for _, v := range h {
+		out = append(out, v)
+	}
+	return out
+}
+
+// CreateWebhook creates a webhook. The result carries Secret and Headers.
+func (c *Client) CreateWebhook(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
+	if req.Events == nil {
+		req.Events = []string{} // let the server say "at least one event", not "must be an array"
+	}
+	resp, err := c.r.Do(ctx, http.MethodPost, "/webhooks", nil, req, headerValues(req.Headers)...)
+	if err != nil {
+		return nil, err
+	}
+	return decodeWebhook(resp)
+}
+
+// ListWebhooks lists the office's webhooks, without Secret and Headers but
+// with Stats.
+func (c *Client) ListWebhooks(ctx context.Context) ([]Webhook, error) {
+	resp, err := c.r.Do(ctx, http.MethodGet, "/webhooks", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeWebhookList(resp)
+}
+
+// GetWebhook reads one webhook, including Secret and Headers.
+func (c *Client) GetWebhook(ctx context.Context, id string) (*Webhook, error) {
+	seg, err := segment("webhook ID", id)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.r.Do(ctx, http.MethodGet, "/webhooks/"+seg, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeWebhook(resp)
+}
+
+// UpdateWebhook changes the fields set in req (see UpdateWebhookRequest) and
+// returns the webhook, without Secret.
+func (c *Client) UpdateWebhook(ctx context.Context, id string, req UpdateWebhookRequest) (*Webhook, error) {
+	seg, err := segment("webhook ID", id)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	resp, err := c.r.Do(ctx, http.MethodPatch, "/webhooks/"+seg, nil, req, headerValues(req.Headers)...)
+	if err != nil {
+		return nil, err
+	}
+	return decodeWebhook(resp)
+}
+
+// DeleteWebhook deletes a webhook (200 or 204); ErrNotFound when it is gone.
+func (c *Client) DeleteWebhook(ctx context.Context, id string) error {
+	seg, err := segment("webhook ID", id)
+	if err != nil {
+		return err
+	}
+	_, err = c.r.Do(ctx, http.MethodDelete, "/webhooks/"+seg, nil, nil)
+	return err
+}
+
+// ListEvents reads the live event catalogue. It accepts
+// [{"name","description"}], ["name", ...], {"events": [...]} and
+// {"data": [...]}, with elements either objects or strings.
+func (c *Client) ListEvents(ctx context.Context) ([]Event, error) {
+	resp, err := c.r.Do(ctx, http.MethodGet, "/webhooks/events", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeEvents(resp)
+}
+
+// ListDeliveries reads one page of a webhook's delivery log, newest first.
+// Zero or empty query fields are not sent (the server's defaults apply).
+func (c *Client) ListDeliveries(ctx context.Context, webhookID string, q DeliveryQuery) (*DeliveryPage, error) {
+	seg, err := segment("webhook ID", webhookID)
+	if err != nil {
+		return nil, err
+	}
+	query := url.Values{}
+	if q.Page > 0 {
+		query.Set("page", strconv.Itoa(q.Page))
+	}
+	if q.Limit > 0 {
+		query.Set("limit", strconv.Itoa(q.Limit))
+	}
+	if q.Status != "" {
+		query.Set("status", q.Status)
+	}
+	if q.Event != "" {
+		query.Set("event", q.Event)
+	}
+	resp, err := c.r.Do(ctx, http.MethodGet, "/webhooks/"+seg+"/deliveries", query, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeDeliveryPage(resp)
+}
+
+// GetDelivery reads one delivery of a webhook.
+func (c *Client) GetDelivery(ctx context.Context, webhookID, deliveryID string) (*Delivery, error) {
+	wseg, err := segment("webhook ID", webhookID)
+	if err != nil {
+		return nil, err
+	}
+	dseg, err := segment("delivery ID", deliveryID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.r.Do(ctx, http.MethodGet, "/webhooks/"+wseg+"/deliveries/"+dseg, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeDelivery(resp)
+}
+
+// RetryDelivery queues a FAILED or RETRYING delivery again (back to
+// PENDING) and returns the server's message.
+func (c *Client) RetryDelivery(ctx context.Context, deliveryID string) (string, error) {
+	seg, err := segment("delivery ID", deliveryID)
+	if err != nil {
+		return "", err
+	}
+	resp, err := c.r.Do(ctx, http.MethodPost, "/webhooks/deliveries/"+seg+"/retry", nil, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(strings.TrimSpace(string(resp.Body))) == 0 {
+		return "", nil
+	}
+	var out struct {
+		DeliveryID transport.FlexString `json:"deliveryId"`
+		Message    transport.FlexString `json:"message"`
+	}
+	body, err := resp.Envelope("data")
+	if err != nil {
+		return "", err
+	}
+	if err := resp.DecodePart(body, &out); err != nil {
+		return "", err
+	}
+	return string(out.Message), nil
+}
