@@ -138,10 +138,12 @@ type JurichatDelivery struct {
 
 // RecordedRequest is one vendor-API request as the emulator received it.
 // Header and Body are kept in memory for tests; they are never logged.
+// Pattern is the route's mux pattern; Key is "<METHOD> <path pattern>", the
+// key of the request counts in /_emulator/state.
 type RecordedRequest struct {
-	Method, Path, Pattern string
-	Header                http.Header
-	Body                  []byte
+	Method, Path, Pattern, Key string
+	Header                     http.Header
+	Body                       []byte
 }
 
 // Emulator serves both vendor APIs and the control routes. It is an http.Handler
@@ -316,12 +318,13 @@ func (e *Emulator) record(v vendor) middleware {
 				Method:  r.Method,
 				Path:    r.URL.Path,
 				Pattern: r.Pattern,
+				Key:     requestKey(r.Method, r.Pattern),
 				Header:  r.Header.Clone(),
 				Body:    body,
 			}
 			e.mu.Lock()
 			e.requests = append(e.requests, rec)
-			e.counts[requestKey(r.Method, r.Pattern)]++
+			e.counts[rec.Key]++
 			e.mu.Unlock()
 
 			switch {
