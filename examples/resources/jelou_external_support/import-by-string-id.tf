@@ -1,0 +1,4 @@
+import {
+  to = jelou_external_support.panel
+  id = "my-jelou-project"
+}

@@ -1,0 +1,72 @@
+package acctest
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+)
+
+// RequestBodies returns the decoded JSON bodies of the vendor-API requests
+// the emulator received for "<METHOD> <pattern>", in order.
+func RequestBodies(srv *emulator.Server, key string) ([]map[string]any, error) {
+	var out []map[string]any
+	for _, r := range srv.Requests() {
+		if r.Key != key {
+			continue
+		}
+		m := map[string]any{}
+		if len(r.Body) > 0 {
+			if err := json.Unmarshal(r.Body, &m); err != nil {
+				return nil, fmt.Errorf("%s: request body is not a JSON object", key)
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// CheckAttrEquals checks that a resource attribute equals want without ever
+// printing either value: use it for secrets.
+func CheckAttrEquals(resourceName, attr string, want func() (string, error)) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith(resourceName, attr, func(got string) error {
+		w, err := want()
+		if err != nil {
+			return err
+		}
+		if got == "" {
+			return fmt.Errorf("%s.%s is empty", resourceName, attr)
+		}
+		if got != w {
+			return fmt.Errorf("%s.%s (%d characters) differs from the server's value (%d characters)", resourceName, attr, len(got), len(w))
+		}
+		return nil
+	})
+}
+
+// CheckStateHasNo fails when any attribute of any resource in the state
+// contains one of the given strings (for example a write-only credential).
+// The message names the attribute, never the value.
+func CheckStateHasNo(values ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, m := range s.Modules {
+			for name, rs := range m.Resources {
+				if rs.Primary == nil {
+					continue
+				}
+				for attr, v := range rs.Primary.Attributes {
+					for _, secret := range values {
+						if secret != "" && strings.Contains(v, secret) {
+							return fmt.Errorf("state attribute %s.%s holds a value that must never be stored", name, attr)
+						}
+					}
+				}
+			}
+		}
+		return nil
+	}
+}

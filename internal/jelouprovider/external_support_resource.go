@@ -1,0 +1,380 @@
+package jelouprovider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
+)
+
+// Authentication types Jelou uses when it calls the webhook.
+const (
+	AuthTypeBearer = "bearer"
+	AuthTypeAPIKey = "api_key"
+	AuthTypeBasic  = "basic"
+	AuthTypeNoAuth = "no_auth"
+)
+
+var authTypes = []string{AuthTypeBearer, AuthTypeAPIKey, AuthTypeBasic, AuthTypeNoAuth}
+
+var (
+	_ resource.ResourceWithConfigure        = (*externalSupportResource)(nil)
+	_ resource.ResourceWithImportState      = (*externalSupportResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*externalSupportResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*externalSupportResource)(nil)
+)
+
+type externalSupportResource struct {
+	client *jelou.Client
+}
+
+type externalSupportResourceModel struct {
+	ID                     types.String `tfsdk:"id"`
+	ProjectID              types.String `tfsdk:"project_id"`
+	WebhookURL             types.String `tfsdk:"webhook_url"`
+	AuthType               types.String `tfsdk:"auth_type"`
+	Authorization          types.String `tfsdk:"authorization"`
+	AuthorizationWO        types.String `tfsdk:"authorization_wo"`
+	AuthorizationWOVersion types.Int64  `tfsdk:"authorization_wo_version"`
+	BrainID                types.String `tfsdk:"brain_id"`
+	SigningSecret          types.String `tfsdk:"signing_secret"`
+	CreatedAt              types.String `tfsdk:"created_at"`
+	UpdatedAt              types.String `tfsdk:"updated_at"`
+}
+
+// NewExternalSupportResource is the factory for jelou_external_support.
+func NewExternalSupportResource() resource.Resource { return &externalSupportResource{} }
+
+func (r *externalSupportResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_external_support"
+}
+
+func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The integration between a Jelou project and an external support panel: Jelou delivers " +
+			"conversation events to `webhook_url`, signed with `X-Jelou-Signature`. A project has at most one integration.\n\n" +
+			"Jelou returns the `signing_secret` **only once**, in the response to the create call. The provider keeps it " +
+			"in state as a sensitive value; it cannot be read back later, so an imported integration has no secret. " +
+			"The only way to a new secret is to replace the resource (see the secret-rotation guide).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the integration, as assigned by Jelou.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"project_id": schema.StringAttribute{
+				MarkdownDescription: "Jelou project the integration belongs to. Changing it replaces the integration " +
+					"(and so issues a new `signing_secret`).",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.RegexMatches(projectIDPattern, "must not contain '/', '?', '#' or white space"),
+				},
+			},
+			"webhook_url": schema.StringAttribute{
+				MarkdownDescription: "URL of your system that receives the events Jelou sends. Must be an absolute `https` " +
+					"URL without embedded credentials; plain `http` is accepted only for loopback hosts (local development). " +
+					"Updated in place.",
+				Required:   true,
+				Validators: []validator.String{validation.WebhookURLValidator()},
+			},
+			"auth_type": schema.StringAttribute{
+				MarkdownDescription: "How Jelou authenticates when it calls `webhook_url`: `bearer` (`Authorization: Bearer " +
+					"<credential>`), `api_key` (`X-API-Key: <credential>`), `basic` (`Authorization: Basic <credential>`, " +
+					"given as `user:password`) or `no_auth`. Defaults to `no_auth`. Every type but `no_auth` needs a " +
+					"credential in `authorization` or `authorization_wo`. Updated in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(AuthTypeNoAuth),
+				Validators: []validator.String{stringvalidator.OneOf(authTypes...)},
+			},
+			"authorization": schema.StringAttribute{
+				MarkdownDescription: "Credential Jelou sends when it calls `webhook_url`, as `auth_type` says. Stored in " +
+					"state (sensitive). To keep it out of state use `authorization_wo` instead. Conflicts with `authorization_wo`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"authorization_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only form of `authorization` (Terraform 1.11 and later): sent to Jelou but never " +
+					"stored in plan or state. It is sent on create and whenever `authorization_wo_version` changes, never " +
+					"otherwise, so bump the version to rotate the credential. Conflicts with `authorization`.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"authorization_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `authorization_wo`. Change it (for example increment it) to send a new " +
+					"write-only credential to Jelou. Requires `authorization_wo`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("authorization_wo"))},
+			},
+			"brain_id": schema.StringAttribute{
+				MarkdownDescription: "Jelou brain id of the integration (Jelou reports the project id here).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"signing_secret": schema.StringAttribute{
+				MarkdownDescription: "Secret Jelou signs every webhook delivery with (`X-Jelou-Signature: sha256=<HMAC-SHA256 " +
+					"of the body>`). Returned by Jelou only when the integration is created; kept in state across refresh " +
+					"and update. Null after import, since the API cannot return it.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the integration was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the integration was last changed (RFC 3339).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *externalSupportResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.Conflicting(path.MatchRoot("authorization"), path.MatchRoot("authorization_wo")),
+	}
+}
+
+// ValidateConfig enforces the pairing of auth_type and credential: no_auth
+// takes none, every other type exactly one of authorization / authorization_wo.
+func (r *externalSupportResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg externalSupportResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.AuthType.IsUnknown() || cfg.Authorization.IsUnknown() || cfg.AuthorizationWO.IsUnknown() {
+		return
+	}
+	authType := AuthTypeNoAuth
+	if !cfg.AuthType.IsNull() {
+		authType = cfg.AuthType.ValueString()
+	}
+	hasCredential := !cfg.Authorization.IsNull() || !cfg.AuthorizationWO.IsNull()
+	switch {
+	case authType == AuthTypeNoAuth && hasCredential:
+		attr := "authorization"
+		if cfg.Authorization.IsNull() {
+			attr = "authorization_wo"
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Credential Not Allowed With auth_type \"no_auth\"",
+			fmt.Sprintf("auth_type is \"no_auth\" (the default), so Jelou sends no credential to the webhook and %s must not be set. "+
+				"Either remove %s, or set auth_type to one of \"bearer\", \"api_key\" or \"basic\".", attr, attr))
+	case authType != AuthTypeNoAuth && !hasCredential:
+		resp.Diagnostics.AddAttributeError(path.Root("auth_type"), "Missing Webhook Credential",
+			fmt.Sprintf("auth_type %q needs the credential Jelou sends to the webhook. Set authorization, or "+
+				"authorization_wo (with authorization_wo_version) to keep it out of state; or set auth_type to \"no_auth\".", authType))
+	}
+}
+
+func (r *externalSupportResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	client, ok := req.ProviderData.(*jelou.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
+			fmt.Sprintf("Expected *jelou.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.client = client
+}
+
+func (r *externalSupportResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, cfg externalSupportResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	projectID := plan.ProjectID.ValueString()
+	body := jelou.CreateIntegrationRequest{
+		WebhookURL: plan.WebhookURL.ValueString(),
+		AuthType:   plan.AuthType.ValueString(),
+	}
+	// Write-only values exist only in the configuration, never in the plan.
+	if !cfg.AuthorizationWO.IsNull() {
+		body.Authorization = cfg.AuthorizationWO.ValueString()
+	} else if !plan.Authorization.IsNull() {
+		body.Authorization = plan.Authorization.ValueString()
+	}
+
+	tflog.Debug(ctx, "Creating Jelou external support integration", map[string]any{"project_id": projectID})
+	integration, err := r.client.CreateIntegration(ctx, projectID, body)
+	if err != nil {
+		next := "Check the configuration and run terraform apply again."
+		if errors.Is(err, jelou.ErrConflict) {
+			next = fmt.Sprintf("Project %q already has an external support integration (Jelou allows one per project). "+
+				"To manage the existing one with Terraform, import it:\n\n"+
+				"  terraform import jelou_external_support.<name> %s\n\n"+
+				"or add an import block:\n\n"+
+				"  import {\n    to = jelou_external_support.<name>\n    id = %q\n  }\n\n"+
+				"An imported integration has no signing_secret (Jelou returns it only at creation); to get one, replace the resource.",
+				projectID, projectID, projectID)
+		}
+		resp.Diagnostics.AddError("Error Creating Jelou External Support Integration",
+			providerutil.APIErrorDetail(fmt.Sprintf("Creating the integration for project %q", projectID), err, next))
+		return
+	}
+
+	state := plan
+	applyIntegration(&state, integration, false)
+	if state.SigningSecret.IsUnknown() || state.SigningSecret.IsNull() {
+		state.SigningSecret = types.StringNull()
+		resp.Diagnostics.AddWarning("Jelou Returned No Signing Secret",
+			fmt.Sprintf("The create response for project %q carried no signingSecret, so signing_secret is empty. "+
+				"Jelou returns the secret only at creation; replace the resource to obtain one.", projectID))
+	}
+	tflog.Trace(ctx, "Created Jelou external support integration", map[string]any{"project_id": projectID, "id": state.ID.ValueString()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state externalSupportResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	projectID := state.ProjectID.ValueString()
+	integration, err := r.client.GetIntegration(ctx, projectID)
+	if errors.Is(err, jelou.ErrNotFound) {
+		resp.Diagnostics.AddWarning("Jelou External Support Integration Not Found",
+			fmt.Sprintf("The integration for project %q no longer exists: it was deleted outside Terraform. "+
+				"It has been removed from the state; the next apply creates it again, with a new signing secret.", projectID))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading Jelou External Support Integration",
+			providerutil.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err, ""))
+		return
+	}
+
+	applyIntegration(&state, integration, true)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *externalSupportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state, cfg externalSupportResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	body, changed := updateRequest(plan, state, cfg)
+	projectID := plan.ProjectID.ValueString()
+	newState := plan
+	// Values the API cannot return are carried over from the prior state.
+	newState.ID, newState.BrainID = state.ID, state.BrainID
+	newState.SigningSecret, newState.CreatedAt, newState.UpdatedAt = state.SigningSecret, state.CreatedAt, state.UpdatedAt
+
+	if changed {
+		tflog.Debug(ctx, "Updating Jelou external support integration", map[string]any{
+			"project_id": projectID, "webhook_url": body.WebhookURL != nil, "auth_type": body.AuthType != nil,
+			"authorization": body.Authorization != nil,
+		})
+		integration, err := r.client.UpdateIntegration(ctx, projectID, body)
+		if err != nil {
+			next := "Nothing was changed in the state; fix the cause and run terraform apply again."
+			if errors.Is(err, jelou.ErrNotFound) {
+				next = "The integration was deleted outside Terraform. Run terraform apply again to create it anew."
+			}
+			resp.Diagnostics.AddError("Error Updating Jelou External Support Integration",
+				providerutil.APIErrorDetail(fmt.Sprintf("Updating the integration for project %q", projectID), err, next))
+			return
+		}
+		applyIntegration(&newState, integration, false)
+	}
+	if newState.UpdatedAt.IsUnknown() {
+		newState.UpdatedAt = state.UpdatedAt
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+// updateRequest builds the PATCH body holding only what changed. The
+// write-only credential is sent only when its version changes.
+func updateRequest(plan, state, cfg externalSupportResourceModel) (jelou.UpdateIntegrationRequest, bool) {
+	var body jelou.UpdateIntegrationRequest
+	changed := false
+	if !plan.WebhookURL.Equal(state.WebhookURL) {
+		body.WebhookURL = plan.WebhookURL.ValueStringPointer()
+		changed = true
+	}
+	if !plan.AuthType.Equal(state.AuthType) {
+		body.AuthType = plan.AuthType.ValueStringPointer()
+		changed = true
+	}
+	switch {
+	case !plan.AuthorizationWOVersion.Equal(state.AuthorizationWOVersion) && !cfg.AuthorizationWO.IsNull():
+		body.Authorization = cfg.AuthorizationWO.ValueStringPointer()
+		changed = true
+	case !plan.Authorization.Equal(state.Authorization) && !plan.Authorization.IsNull():
+		body.Authorization = plan.Authorization.ValueStringPointer()
+		changed = true
+	case !plan.Authorization.Equal(state.Authorization) && cfg.AuthorizationWO.IsNull():
+		// The credential was removed from the configuration: clear it on the server.
+		empty := ""
+		body.Authorization = &empty
+		changed = true
+	}
+	return body, changed
+}
+
+func (r *externalSupportResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state externalSupportResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	projectID := state.ProjectID.ValueString()
+	err := r.client.DeleteIntegration(ctx, projectID)
+	if err != nil && !errors.Is(err, jelou.ErrNotFound) {
+		resp.Diagnostics.AddError("Error Deleting Jelou External Support Integration",
+			providerutil.APIErrorDetail(fmt.Sprintf("Deleting the integration for project %q", projectID), err,
+				"The integration is still in the state; run terraform destroy again."))
+	}
+}
+
+func (r *externalSupportResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" || !projectIDPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("jelou_external_support is imported by Jelou project id (for example: terraform import "+
+				"jelou_external_support.example my-project-id); %q is not a valid project id.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), req.ID)...)
+	resp.Diagnostics.AddWarning("Signing Secret Not Imported",
+		fmt.Sprintf("Jelou returns an integration's signing secret only when it is created, so signing_secret is empty "+
+			"for the imported integration of project %q. Receivers that verify X-Jelou-Signature need it: to get a fresh "+
+			"secret, replace the integration with terraform apply -replace=jelou_external_support.<name> (this deletes "+
+			"and recreates it; Jelou then signs with the new secret).", req.ID))
+}

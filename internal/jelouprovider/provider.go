@@ -1,0 +1,210 @@
+// Package jelouprovider implements the Terraform provider "jelou"
+// (registry.terraform.io/externalsupport/jelou): the Jelou External Support
+// Panel integration, its data source and signature functions.
+package jelouprovider
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
+)
+
+// DefaultBaseURL is the Jelou External Support Panel API's production base URL.
+const DefaultBaseURL = "https://gateway.jelou.ai/platform"
+
+// Environment variables read when the matching argument is not configured.
+const (
+	EnvAPIKey       = "JELOU_API_KEY"
+	EnvClientID     = "JELOU_CLIENT_ID"
+	EnvClientSecret = "JELOU_CLIENT_SECRET"
+	EnvBaseURL      = "JELOU_BASE_URL"
+)
+
+var (
+	_ provider.Provider              = (*jelouProvider)(nil)
+	_ provider.ProviderWithFunctions = (*jelouProvider)(nil)
+)
+
+type jelouProvider struct {
+	version string
+}
+
+type jelouProviderModel struct {
+	APIKey       types.String `tfsdk:"api_key"`
+	ClientID     types.String `tfsdk:"client_id"`
+	ClientSecret types.String `tfsdk:"client_secret"`
+	BaseURL      types.String `tfsdk:"base_url"`
+}
+
+// New returns a factory for the jelou provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &jelouProvider{version: version} }
+}
+
+func (p *jelouProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "jelou"
+	resp.Version = p.version
+}
+
+func (p *jelouProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The Jelou provider manages the webhook integration between a Jelou project and an " +
+			"external support panel (Jelou's *External Support Panel API*). Authenticate with a project API key " +
+			"(`api_key`) or with a client id and secret (`client_id` + `client_secret`): exactly one of the two.",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Jelou project API key, sent as the `x-api-key` header. Can also be set with the `" +
+					EnvAPIKey + "` environment variable. Conflicts with `client_id` and `client_secret`.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("client_id"), path.MatchRoot("client_secret")),
+				},
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "Client id for HTTP Basic authentication, used together with `client_secret`. " +
+					"Can also be set with the `" + EnvClientID + "` environment variable.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "Client secret for HTTP Basic authentication, used together with `client_id`. " +
+					"Can also be set with the `" + EnvClientSecret + "` environment variable.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the External Support Panel API, without the `/v1` part. Defaults to `" +
+					DefaultBaseURL + "`; can also be set with the `" + EnvBaseURL + "` environment variable. " +
+					"Must use `https`, except for loopback hosts (for example the project's emulator at " +
+					"`http://127.0.0.1:8089/jelou`).",
+				Optional:   true,
+				Validators: []validator.String{validation.BaseURLValidator()},
+			},
+		},
+	}
+}
+
+func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg jelouProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	apiKey := providerutil.Setting{Attribute: "api_key", EnvVar: EnvAPIKey, Label: "Jelou API Key", Config: cfg.APIKey}
+	clientID := providerutil.Setting{Attribute: "client_id", EnvVar: EnvClientID, Label: "Jelou Client ID", Config: cfg.ClientID}
+	clientSecret := providerutil.Setting{Attribute: "client_secret", EnvVar: EnvClientSecret, Label: "Jelou Client Secret", Config: cfg.ClientSecret}
+	baseURL := providerutil.Setting{Attribute: "base_url", EnvVar: EnvBaseURL, Label: "Jelou Base URL", Config: cfg.BaseURL}
+	if !providerutil.RejectUnknown(&resp.Diagnostics, "jelou", apiKey, clientID, clientSecret, baseURL) {
+		return
+	}
+
+	clientCfg := jelou.Config{
+		BaseURL:   DefaultBaseURL,
+		UserAgent: "terraform-provider-jelou/" + p.version,
+	}
+	if baseURL.IsSet() {
+		clientCfg.BaseURL = baseURL.Value()
+		if err := validation.BaseURL(clientCfg.BaseURL); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Jelou Base URL",
+				"The base URL from "+baseURL.Source()+" is not valid: "+err.Error()+".")
+			return
+		}
+	}
+
+	hasKey, hasID, hasSecret := apiKey.IsSet(), clientID.IsSet(), clientSecret.IsSet()
+	switch {
+	case hasKey && (hasID || hasSecret):
+		resp.Diagnostics.AddError("Conflicting Jelou Credentials",
+			"Both an API key ("+apiKey.Source()+") and client credentials (client_id/client_secret or "+
+				EnvClientID+"/"+EnvClientSecret+") are set. Configure exactly one authentication mode: "+
+				"either api_key / "+EnvAPIKey+", or client_id + client_secret / "+EnvClientID+" + "+EnvClientSecret+".")
+		return
+	case hasKey:
+		clientCfg.APIKey = apiKey.Value()
+	case hasID && hasSecret:
+		clientCfg.ClientID, clientCfg.ClientSecret = clientID.Value(), clientSecret.Value()
+	case hasID || hasSecret:
+		missing, envVar := "client_secret", EnvClientSecret
+		if !hasID {
+			missing, envVar = "client_id", EnvClientID
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(missing), "Incomplete Jelou Client Credentials",
+			"HTTP Basic authentication needs both client_id and client_secret, but "+missing+" is not set. "+
+				"Set the "+missing+" argument or the "+envVar+" environment variable, or use api_key / "+EnvAPIKey+" instead.")
+		return
+	default:
+		resp.Diagnostics.AddError("Missing Jelou Credentials",
+			"The jelou provider needs credentials. Set exactly one of: the api_key argument (or the "+EnvAPIKey+
+				" environment variable), or both client_id and client_secret (or the "+EnvClientID+" and "+
+				EnvClientSecret+" environment variables).")
+		return
+	}
+
+	ctx = tflog.SetField(ctx, "jelou_base_url", clientCfg.BaseURL)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "api_key", "client_secret", "client_id", "authorization")
+	tflog.Debug(ctx, "Configuring Jelou API client", map[string]any{"auth_mode": authMode(clientCfg)})
+
+	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: logRetry})
+	client, err := jelou.NewClient(clientCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Jelou API Client", "The Jelou API client could not be created: "+err.Error())
+		return
+	}
+	resp.DataSourceData = client
+	resp.ResourceData = client
+}
+
+func authMode(c jelou.Config) string {
+	if c.APIKey != "" {
+		return "api_key"
+	}
+	return "client_credentials"
+}
+
+func logRetry(ctx context.Context, method, reqPath string, attempt int, status int, err error) {
+	fields := map[string]any{"method": method, "path": reqPath, "attempt": attempt}
+	if status != 0 {
+		fields["status"] = status
+		fields["status_text"] = http.StatusText(status)
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	}
+	tflog.Warn(ctx, "Retrying Jelou API request", fields)
+}
+
+func (p *jelouProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewExternalSupportResource}
+}
+
+func (p *jelouProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewExternalSupportDataSource}
+}
+
+// SignatureHeader is the header Jelou signs webhook deliveries with.
+const SignatureHeader = "X-Jelou-Signature"
+
+// Functions returns provider::jelou::signature and provider::jelou::verify_signature.
+func (p *jelouProvider) Functions(context.Context) []func() function.Function {
+	return providerutil.SignatureFunctions("Jelou", SignatureHeader)
+}

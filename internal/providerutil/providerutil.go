@@ -1,0 +1,106 @@
+// Package providerutil holds the pieces both providers share on the Terraform
+// side: resolving a setting from configuration or environment, and turning an
+// API error into a diagnostic that carries the server's message and HTTP status.
+package providerutil
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+)
+
+// Setting is one provider argument that can also come from an environment
+// variable. Configured values win over the environment.
+type Setting struct {
+	Attribute string       // schema attribute name, e.g. "api_key"
+	EnvVar    string       // e.g. "JELOU_API_KEY"
+	Label     string       // human name, e.g. "Jelou API key"
+	Config    types.String // the configured value
+}
+
+// Value returns the configured value, or the environment's when the attribute
+// is null. Call RejectUnknown first.
+func (s Setting) Value() string {
+	if !s.Config.IsNull() && !s.Config.IsUnknown() {
+		return s.Config.ValueString()
+	}
+	return os.Getenv(s.EnvVar)
+}
+
+// IsSet reports whether the setting has a non-empty value from either source.
+func (s Setting) IsSet() bool { return s.Value() != "" }
+
+// Source names where the value came from, for error messages.
+func (s Setting) Source() string {
+	if !s.Config.IsNull() && !s.Config.IsUnknown() {
+		return "the " + s.Attribute + " argument"
+	}
+	return "the " + s.EnvVar + " environment variable"
+}
+
+// RejectUnknown adds an attribute error for every setting whose configured
+// value is unknown at configure time (for example derived from a resource that
+// does not exist yet). It reports whether all were known.
+func RejectUnknown(diags *diag.Diagnostics, provider string, settings ...Setting) bool {
+	ok := true
+	for _, s := range settings {
+		if !s.Config.IsUnknown() {
+			continue
+		}
+		ok = false
+		diags.AddAttributeError(path.Root(s.Attribute),
+			"Unknown "+s.Label,
+			fmt.Sprintf("The %s provider cannot be configured because %s is unknown until apply. "+
+				"Set %s to a value known at plan time (a literal, a variable or a data source), "+
+				"or leave it unset and use the %s environment variable.", provider, s.Attribute, s.Attribute, s.EnvVar))
+	}
+	return ok
+}
+
+// APIErrorDetail builds the detail of a diagnostic for a failed API call:
+// what failed, the server's own message and HTTP status when the error came
+// from the API, and the next step. The error text never carries credentials.
+func APIErrorDetail(action string, err error, next string) string {
+	var b strings.Builder
+	b.WriteString(action)
+	b.WriteString(" failed")
+	var apiErr *transport.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Fprintf(&b, " with HTTP %d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+		if apiErr.Message != "" {
+			fmt.Fprintf(&b, ".\n\nThe server said: %s", apiErr.Message)
+		}
+		b.WriteString(".")
+		if hint := statusHint(apiErr.StatusCode); hint != "" {
+			b.WriteString("\n\n")
+			b.WriteString(hint)
+		}
+	} else {
+		fmt.Fprintf(&b, ": %s.", strings.TrimSuffix(err.Error(), "."))
+	}
+	if next != "" {
+		b.WriteString("\n\n")
+		b.WriteString(next)
+	}
+	return b.String()
+}
+
+func statusHint(status int) string {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return "Check the provider's credentials: they were rejected by the API."
+	case status == http.StatusTooManyRequests:
+		return "The API is rate limiting requests; retry later or lower -parallelism."
+	case status >= 500:
+		return "This is a server-side failure; it is usually temporary. Run the command again."
+	}
+	return ""
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestProviderFromExecutable(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"terraform-provider-jelou":                          "jelou",
+		"/x/y/terraform-provider-jelou_v1.2.3":              "jelou",
+		"terraform-provider-jurichat_v0.1.0-rc.1.exe":       "jurichat",
+		`C:\plugins\terraform-provider-jurichat_v0.1.0.exe`: "",
+		"terraform-provider-externalsupport":                "externalsupport",
+		"main":                                              "",
+	} {
+		// filepath.Base on Linux does not split Windows paths; that case documents it.
+		if strings.Contains(in, `\`) {
+			continue
+		}
+		if got := providerFromExecutable(in); got != want {
+			t.Errorf("providerFromExecutable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRunUnknownProviderListsValidNames(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"/tmp/terraform-provider-externalsupport"}, &stdout, &stderr)
+	if code == 0 {
+		t.Fatalf("run with an unknown provider name exited 0")
+	}
+	for _, name := range providerNames() {
+		if !strings.Contains(stderr.String(), name) {
+			t.Errorf("message does not list valid name %q: %s", name, stderr.String())
+		}
+	}
+	code = run(context.Background(), []string{"terraform-provider-jelou", "-provider", "nope"}, &stdout, &stderr)
+	if code == 0 {
+		t.Fatalf("run -provider nope exited 0")
+	}
+}
+
+func TestRunVersion(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"terraform-provider-jelou", "-version"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-version exited %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), version) {
+		t.Errorf("-version printed %q, want it to contain %q", stdout.String(), version)
+	}
+}
