@@ -31,7 +31,7 @@ const registryNamespace = "registry.terraform.io/externalsupport/"
 
 // providers maps a provider name to its factory.
 var providers = map[string]func(string) func() provider.Provider{
-	"jelou":    jelouprovider.New,
+	"jelou": jelouprovider.New,
 }
 
 func main() {
