@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelouprovider"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichatprovider"
 )
 
 // version is set at build time by goreleaser: -ldflags "-X main.version=1.2.3".
@@ -31,7 +32,8 @@ const registryNamespace = "registry.terraform.io/externalsupport/"
 
 // providers maps a provider name to its factory.
 var providers = map[string]func(string) func() provider.Provider{
-	"jelou": jelouprovider.New,
+	"jelou":    jelouprovider.New,
+	"jurichat": jurichatprovider.New,
 }
 
 func main() {

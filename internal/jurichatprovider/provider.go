@@ -1,0 +1,224 @@
+// Package jurichatprovider implements the Terraform provider "jurichat"
+// (registry.terraform.io/externalsupport/jurichat): JuriChat webhooks, the
+// event catalogue and webhook data sources, and an ephemeral resource that
+// hands a webhook's signing secret to write-only arguments.
+package jurichatprovider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
+)
+
+// DefaultBaseURL is the JuriChat API's production base URL.
+const DefaultBaseURL = "https://api.jurichat.com"
+
+// Environment variables read when the matching argument is not configured.
+const (
+	EnvToken   = "JURICHAT_TOKEN"
+	EnvAPIKey  = "JURICHAT_API_KEY"
+	EnvBaseURL = "JURICHAT_BASE_URL"
+)
+
+var (
+	_ provider.Provider                       = (*jurichatProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*jurichatProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*jurichatProvider)(nil)
+)
+
+type jurichatProvider struct {
+	version string
+}
+
+type jurichatProviderModel struct {
+	Token   types.String `tfsdk:"token"`
+	APIKey  types.String `tfsdk:"api_key"`
+	BaseURL types.String `tfsdk:"base_url"`
+}
+
+// providerData is what Configure hands to every resource, data source and
+// ephemeral resource: the API client and the event catalogue, fetched at most
+// once per provider process.
+type providerData struct {
+	client *jurichat.Client
+	events *eventCatalogue
+}
+
+// New returns a factory for the jurichat provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &jurichatProvider{version: version} }
+}
+
+func (p *jurichatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "jurichat"
+	resp.Version = p.version
+}
+
+func (p *jurichatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The JuriChat provider manages the webhooks of a JuriChat office: which events JuriChat " +
+			"delivers, where, and with which custom headers. Authenticate with a JWT (`token`) or an office API key " +
+			"(`api_key`): exactly one of the two.",
+		Attributes: map[string]schema.Attribute{
+			"token": schema.StringAttribute{
+				MarkdownDescription: "JuriChat JWT, sent as `Authorization: Bearer <token>`. Can also be set with the `" +
+					EnvToken + "` environment variable. Conflicts with `api_key`.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("api_key")),
+				},
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "JuriChat office API key, sent as the `x-jurichat-api-key` header. Can also be set " +
+					"with the `" + EnvAPIKey + "` environment variable. Conflicts with `token`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the JuriChat API. Defaults to `" + DefaultBaseURL + "`; can also be set " +
+					"with the `" + EnvBaseURL + "` environment variable. Must use `https`, except for loopback hosts (for " +
+					"example the project's emulator at `http://127.0.0.1:8089/jurichat`).",
+				Optional:   true,
+				Validators: []validator.String{validation.BaseURLValidator()},
+			},
+		},
+	}
+}
+
+func (p *jurichatProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg jurichatProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	token := providerutil.Setting{Attribute: "token", EnvVar: EnvToken, Label: "JuriChat Token", Config: cfg.Token}
+	apiKey := providerutil.Setting{Attribute: "api_key", EnvVar: EnvAPIKey, Label: "JuriChat API Key", Config: cfg.APIKey}
+	baseURL := providerutil.Setting{Attribute: "base_url", EnvVar: EnvBaseURL, Label: "JuriChat Base URL", Config: cfg.BaseURL}
+	if !providerutil.RejectUnknown(&resp.Diagnostics, "jurichat", token, apiKey, baseURL) {
+		return
+	}
+
+	clientCfg := jurichat.Config{
+		BaseURL:   DefaultBaseURL,
+		UserAgent: "terraform-provider-jurichat/" + p.version,
+	}
+	if baseURL.IsSet() {
+		clientCfg.BaseURL = baseURL.Value()
+		if err := validation.BaseURL(clientCfg.BaseURL); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid JuriChat Base URL",
+				"The base URL from "+baseURL.Source()+" is not valid: "+err.Error()+".")
+			return
+		}
+	}
+
+	hasToken, hasKey := token.IsSet(), apiKey.IsSet()
+	switch {
+	case hasToken && hasKey:
+		resp.Diagnostics.AddError("Conflicting JuriChat Credentials",
+			"Both a token ("+token.Source()+") and an API key ("+apiKey.Source()+") are set. Configure exactly one "+
+				"authentication mode: either token / "+EnvToken+", or api_key / "+EnvAPIKey+".")
+		return
+	case hasToken:
+		clientCfg.Token = token.Value()
+	case hasKey:
+		clientCfg.APIKey = apiKey.Value()
+	default:
+		resp.Diagnostics.AddError("Missing JuriChat Credentials",
+			"The jurichat provider needs credentials. Set exactly one of: the token argument (or the "+EnvToken+
+				" environment variable), sent as Authorization: Bearer; or the api_key argument (or the "+EnvAPIKey+
+				" environment variable), sent as x-jurichat-api-key.")
+		return
+	}
+
+	ctx = tflog.SetField(ctx, "jurichat_base_url", clientCfg.BaseURL)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "api_key", "authorization", "x-jurichat-api-key", "secret", "headers")
+	tflog.Debug(ctx, "Configuring JuriChat API client", map[string]any{"auth_mode": authMode(clientCfg)})
+
+	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: logRetry})
+	client, err := jurichat.NewClient(clientCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create JuriChat API Client", "The JuriChat API client could not be created: "+err.Error())
+		return
+	}
+	data := &providerData{client: client, events: newEventCatalogue(client)}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.EphemeralResourceData = data
+}
+
+func authMode(c jurichat.Config) string {
+	if c.Token != "" {
+		return "token"
+	}
+	return "api_key"
+}
+
+func logRetry(ctx context.Context, method, reqPath string, attempt int, status int, err error) {
+	fields := map[string]any{"method": method, "path": reqPath, "attempt": attempt}
+	if status != 0 {
+		fields["status"] = status
+		fields["status_text"] = http.StatusText(status)
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	}
+	tflog.Warn(ctx, "Retrying JuriChat API request", fields)
+}
+
+// configuredData extracts the provider data in the Configure of a resource,
+// data source or ephemeral resource. It returns nil, with no diagnostic, while
+// the provider is not configured yet, and nil with an error diagnostic when
+// the data has an unexpected type.
+func configuredData(raw any, kind string, addError func(summary, detail string)) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		addError("Unexpected "+kind+" Configure Type",
+			fmt.Sprintf("Expected *jurichatprovider.providerData, got %T. Please report this issue to the provider developers.", raw))
+		return nil
+	}
+	return data
+}
+
+func (p *jurichatProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewWebhookResource}
+}
+
+func (p *jurichatProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewWebhookDataSource, NewWebhooksDataSource, NewWebhookEventsDataSource}
+}
+
+func (p *jurichatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewWebhookSecretEphemeralResource}
+}
+
+// SignatureHeader is the header JuriChat signs webhook deliveries with.
+const SignatureHeader = "X-JuriChat-Signature"
+
+// Functions returns provider::jurichat::signature and provider::jurichat::verify_signature.
+func (p *jurichatProvider) Functions(context.Context) []func() function.Function {
+	return providerutil.SignatureFunctions("JuriChat", SignatureHeader)
+}

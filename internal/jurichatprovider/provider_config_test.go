@@ -1,0 +1,167 @@
+package jurichatprovider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+)
+
+const providerTestResource = `
+resource "jurichat_webhook" "test" {
+  name   = "provider configuration test"
+  url    = "https://hooks.example.com/jurichat"
+  events = ["crm.lead.created"]
+}
+`
+
+// Provider configuration errors are clear and name the attributes and
+// environment variables to fix.
+func TestAccProvider_configurationErrors(t *testing.T) {
+	target := acctest.NewJuriChat(t)
+	target.SkipOnReal(t, "the real-API environment variables would satisfy the provider")
+	url := target.Emulator.JurichatURL()
+	cases := map[string]struct {
+		provider string
+		want     string
+	}{
+		"no credentials": {
+			fmt.Sprintf(`provider "jurichat" { base_url = %q }`, url),
+			`Missing JuriChat Credentials.*token.*JURICHAT_TOKEN.*api_key.*JURICHAT_API_KEY`,
+		},
+		"token and api key": {
+			fmt.Sprintf(`provider "jurichat" {
+  base_url = %q
+  token    = "t"
+  api_key  = "k"
+}`, url),
+			`token.*api_key`,
+		},
+		"empty token": {
+			fmt.Sprintf(`provider "jurichat" {
+  base_url = %q
+  token    = ""
+}`, url),
+			`token.*at least 1`,
+		},
+		"plain http to a remote host": {
+			`provider "jurichat" {
+  base_url = "http://api.jurichat.com"
+  token    = "t"
+}`,
+			`base_url.*plain http is only accepted for loopback hosts`,
+		},
+		"base url with a query": {
+			`provider "jurichat" {
+  base_url = "https://api.jurichat.com?x=1"
+  token    = "t"
+}`,
+			`base_url.*query string`,
+		},
+		"token unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "token" { input = "t" }
+provider "jurichat" {
+  base_url = %q
+  token    = terraform_data.token.output
+}`, url),
+			`Unknown JuriChat Token.*token.*JURICHAT_TOKEN`,
+		},
+		"base url unknown at configure time": {
+			`resource "terraform_data" "url" { input = "https://api.jurichat.com" }
+provider "jurichat" {
+  base_url = terraform_data.url.output
+  token    = "t"
+}`,
+			`Unknown JuriChat Base URL.*base_url.*JURICHAT_BASE_URL`,
+		},
+		"rejected token": {
+			fmt.Sprintf(`provider "jurichat" {
+  base_url = %q
+  token    = "not-the-right-token"
+}`, url),
+			`Error Creating JuriChat Webhook.*HTTP 401.*credentials.*JURICHAT_TOKEN`,
+		},
+		"rejected api key": {
+			fmt.Sprintf(`provider "jurichat" {
+  base_url = %q
+  api_key  = "not-the-right-key"
+}`, url),
+			`Error Creating JuriChat Webhook.*HTTP 401.*credentials`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			acctest.Run(t, false, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      acctest.Requirements("jurichat") + tc.provider + "\n" + providerTestResource,
+					ExpectError: acctest.ErrorPattern(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// The provider falls back to the environment: JURICHAT_API_KEY is sent as
+// x-jurichat-api-key (and nothing as Authorization), JURICHAT_BASE_URL
+// picks the server. Not parallel: it sets environment variables.
+func TestAccProvider_environment(t *testing.T) {
+	target := acctest.NewJuriChat(t)
+	target.SkipOnReal(t, "sets the JuriChat environment variables")
+	t.Setenv(EnvBaseURL, target.Emulator.JurichatURL())
+	t.Setenv(EnvAPIKey, emulator.DefaultJurichatAPIKey)
+	t.Setenv(EnvToken, "")
+
+	t.Run("api key from the environment", func(t *testing.T) {
+		acctest.Run(t, true, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             checkNoWebhooks(target),
+			Steps: []resource.TestStep{{
+				Config: acctest.Requirements("jurichat") + `provider "jurichat" {}` + "\n" + providerTestResource,
+				Check: func(*terraform.State) error {
+					reqs := target.Emulator.Requests()
+					if len(reqs) == 0 {
+						return fmt.Errorf("the server received no request")
+					}
+					for _, r := range reqs {
+						if r.Header.Get("x-jurichat-api-key") == "" || r.Header.Get("Authorization") != "" {
+							return fmt.Errorf("%s %s was not authenticated with x-jurichat-api-key alone", r.Method, r.Path)
+						}
+					}
+					return nil
+				},
+			}},
+		})
+	})
+	// A token argument and an API key from the environment conflict, and the
+	// message says where each came from.
+	t.Run("token argument and api key from the environment", func(t *testing.T) {
+		acctest.Run(t, true, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      acctest.Requirements("jurichat") + `provider "jurichat" { token = "t" }` + "\n" + providerTestResource,
+				PlanOnly:    true,
+				ExpectError: acctest.ErrorPattern(`Conflicting JuriChat Credentials.*the token argument.*the JURICHAT_API_KEY environment variable`),
+			}},
+		})
+	})
+}
+
+// checkNoWebhooks checks that the server holds no webhook (emulator only).
+func checkNoWebhooks(target *acctest.JuriChat) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		hooks, err := target.Client.ListWebhooks(context.Background())
+		if err != nil {
+			return err
+		}
+		if len(hooks) != 0 {
+			return fmt.Errorf("the server still holds %d webhooks after destroy", len(hooks))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,428 @@
+package jurichatprovider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*webhookResource)(nil)
+	_ resource.ResourceWithImportState = (*webhookResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*webhookResource)(nil)
+)
+
+type webhookResource struct {
+	data *providerData
+}
+
+type webhookResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	OfficeID    types.String `tfsdk:"office_id"`
+	Name        types.String `tfsdk:"name"`
+	URL         types.String `tfsdk:"url"`
+	Events      types.Set    `tfsdk:"events"`
+	Description types.String `tfsdk:"description"`
+	IsActive    types.Bool   `tfsdk:"is_active"`
+	Headers     types.Map    `tfsdk:"headers"`
+	Secret      types.String `tfsdk:"secret"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+	UpdatedAt   types.String `tfsdk:"updated_at"`
+}
+
+// NewWebhookResource is the factory for jurichat_webhook.
+func NewWebhookResource() resource.Resource { return &webhookResource{} }
+
+func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_webhook"
+}
+
+func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A JuriChat webhook: JuriChat delivers the subscribed `events` of the office to `url` " +
+			"as JSON, signed with `X-JuriChat-Signature: sha256=<HMAC-SHA256 of the body>` under `secret`, with " +
+			"`X-JuriChat-Delivery` (a unique delivery id) and the custom `headers`.\n\n" +
+			"Every argument is updated in place. JuriChat returns the `secret` whenever the webhook is read, so " +
+			"refresh keeps it current and an imported webhook has it too. To hand the secret to a write-only " +
+			"argument without storing it anywhere, use the `jurichat_webhook_secret` ephemeral resource.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the webhook, as assigned by JuriChat. Import uses it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"office_id": schema.StringAttribute{
+				MarkdownDescription: "JuriChat office the webhook belongs to (the office of the provider's credentials).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the webhook, 1 to 100 characters.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+			},
+			"url": schema.StringAttribute{
+				MarkdownDescription: "URL JuriChat delivers events to. Must be an absolute `https` URL without embedded " +
+					"credentials; plain `http` is accepted only for loopback hosts (local development).",
+				Required:   true,
+				Validators: []validator.String{validation.WebhookURLValidator()},
+			},
+			"events": schema.SetAttribute{
+				MarkdownDescription: "Events to deliver, at least one, for example `crm.lead.created` or " +
+					"`chat.conversation.assigned`. Names are checked at plan time against JuriChat's live event " +
+					"catalogue (`GET /webhooks/events`, also available as the `jurichat_webhook_events` data source); " +
+					"an unknown name is an error that lists the valid ones.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the webhook, at most 500 characters. Removing it clears it on JuriChat.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(500)},
+			},
+			"is_active": schema.BoolAttribute{
+				MarkdownDescription: "Whether JuriChat delivers events. `false` pauses the webhook without deleting it. " +
+					"Defaults to `true`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"headers": schema.MapAttribute{
+				MarkdownDescription: "Custom HTTP headers JuriChat sends with every delivery, for example a credential " +
+					"your endpoint checks. Values are sensitive and never shown in plan output. Names are " +
+					"case-insensitive: changing only the case of a name is not a change, and two names that differ only " +
+					"in case are an error. `Content-Type`, `Content-Length`, `Host`, `Transfer-Encoding`, `Connection`, " +
+					"`User-Agent`, `X-JuriChat-Signature` and `X-JuriChat-Delivery` are reserved. Removing the argument " +
+					"clears all custom headers on JuriChat.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				Sensitive:     true,
+				Validators:    []validator.Map{headersValidator{}},
+				PlanModifiers: []planmodifier.Map{headersCaseInsensitive{}},
+			},
+			"secret": schema.StringAttribute{
+				MarkdownDescription: "Secret JuriChat signs every delivery with (`X-JuriChat-Signature: sha256=<hex " +
+					"HMAC-SHA256 of the body>`). Read from JuriChat on create, refresh and import.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the webhook was created (ISO 8601).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the webhook was last changed (ISO 8601).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data := configuredData(req.ProviderData, "Resource", resp.Diagnostics.AddError)
+	if data == nil {
+		return
+	}
+	r.data = data
+}
+
+// ModifyPlan keeps updated_at when no argument changes (a change of header
+// name case alone is planned as no change by the headers plan modifier, but
+// the framework has already marked updated_at unknown by then), and checks
+// event names against the live catalogue. Validation cannot do the latter:
+// it runs before the provider is configured. Only names the webhook does not
+// already have are checked, so an event later withdrawn from the catalogue
+// does not block plans of webhooks that still carry it. When the catalogue
+// cannot be fetched the plan goes on and the API itself rejects an unknown
+// name at apply.
+func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan webhookResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	prior := types.SetNull(types.StringType)
+	if !req.State.Raw.IsNull() {
+		var state webhookResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		prior = state.Events
+		if plan.UpdatedAt.IsUnknown() && argumentsEqual(plan, state) {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), state.UpdatedAt)...)
+		}
+	}
+	if resp.Diagnostics.HasError() || r.data == nil {
+		return
+	}
+
+	had := knownSetStrings(prior)
+	var added []string
+	for _, name := range knownSetStrings(plan.Events) {
+		if !slices.Contains(had, name) {
+			added = append(added, name)
+		}
+	}
+	if len(added) == 0 {
+		return
+	}
+
+	catalogue, err := r.data.events.Events(ctx)
+	if err != nil || len(catalogue) == 0 {
+		fields := map[string]any{"events": added}
+		if err != nil {
+			fields["error"] = err.Error()
+		}
+		tflog.Warn(ctx, "Cannot check webhook events against the JuriChat event catalogue; the API checks them at apply", fields)
+		return
+	}
+	unknown, valid := unknownEvents(catalogue, added)
+	if len(unknown) == 0 {
+		return
+	}
+	noun := "an event"
+	if len(unknown) > 1 {
+		noun = "events"
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("events"), "Unknown JuriChat Webhook Event",
+		fmt.Sprintf("events has %s the JuriChat event catalogue (GET /webhooks/events) does not list: %s.\n\n"+
+			"Valid events: %s.\n\nThe catalogue grows over time; the jurichat_webhook_events data source lists it.",
+			noun, quoteAll(unknown), strings.Join(valid, ", ")))
+}
+
+// argumentsEqual reports whether two models hold the same arguments.
+func argumentsEqual(a, b webhookResourceModel) bool {
+	return a.Name.Equal(b.Name) && a.URL.Equal(b.URL) && a.Events.Equal(b.Events) &&
+		a.Description.Equal(b.Description) && a.IsActive.Equal(b.IsActive) && a.Headers.Equal(b.Headers)
+}
+
+func quoteAll(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan webhookResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	body, diags := createRequest(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tflog.Debug(ctx, "Creating JuriChat webhook", map[string]any{"name": body.Name, "events": body.Events, "header_count": len(body.Headers)})
+	hook, err := r.data.client.CreateWebhook(ctx, body)
+	if err != nil {
+		resp.Diagnostics.AddError("Error Creating JuriChat Webhook",
+			providerutil.APIErrorDetail(fmt.Sprintf("Creating the webhook %q", body.Name), err, nextStep(err, "Check the configuration and run terraform apply again.")))
+		return
+	}
+
+	state := plan
+	resp.Diagnostics.Append(applyWebhook(ctx, &state, hook, false)...)
+	if state.Secret.IsNull() {
+		resp.Diagnostics.AddWarning("JuriChat Returned No Webhook Secret",
+			fmt.Sprintf("The create response for webhook %s carried no secret, so secret is empty until the next refresh "+
+				"reads it (terraform apply -refresh-only).", hook.ID))
+	}
+	tflog.Trace(ctx, "Created JuriChat webhook", map[string]any{"id": state.ID.ValueString()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// createRequest builds the POST body from the plan.
+func createRequest(ctx context.Context, plan webhookResourceModel) (jurichat.CreateWebhookRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	events, d := setStrings(ctx, plan.Events)
+	diags.Append(d...)
+	headers, d := mapStrings(ctx, plan.Headers)
+	diags.Append(d...)
+	body := jurichat.CreateWebhookRequest{
+		Name:        plan.Name.ValueString(),
+		URL:         plan.URL.ValueString(),
+		Events:      events,
+		Description: plan.Description.ValueStringPointer(),
+		IsActive:    plan.IsActive.ValueBoolPointer(),
+		Headers:     headers,
+	}
+	return body, diags
+}
+
+func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state webhookResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	id := state.ID.ValueString()
+	hook, err := r.data.client.GetWebhook(ctx, id)
+	if errors.Is(err, jurichat.ErrNotFound) {
+		resp.Diagnostics.AddWarning("JuriChat Webhook Not Found",
+			fmt.Sprintf("Webhook %s no longer exists: it was deleted outside Terraform. It has been removed from the "+
+				"state; the next apply creates it again, with a new secret.", id))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading JuriChat Webhook",
+			providerutil.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, nextStep(err, "")))
+		return
+	}
+
+	resp.Diagnostics.Append(applyWebhook(ctx, &state, hook, true)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state webhookResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	body, changed, diags := updateRequest(ctx, plan, state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	newState := plan
+	// Values the update response cannot give are carried over from the prior state.
+	newState.ID, newState.OfficeID, newState.Secret = state.ID, state.OfficeID, state.Secret
+	newState.CreatedAt, newState.UpdatedAt = state.CreatedAt, state.UpdatedAt
+
+	if len(changed) > 0 {
+		tflog.Debug(ctx, "Updating JuriChat webhook", map[string]any{"id": id, "changed": changed})
+		hook, err := r.data.client.UpdateWebhook(ctx, id, body)
+		if err != nil {
+			next := "Nothing was changed in the state; fix the cause and run terraform apply again."
+			if errors.Is(err, jurichat.ErrNotFound) {
+				next = "The webhook was deleted outside Terraform. Run terraform apply again to create it anew."
+			}
+			resp.Diagnostics.AddError("Error Updating JuriChat Webhook",
+				providerutil.APIErrorDetail(fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", ")), err, nextStep(err, next)))
+			return
+		}
+		resp.Diagnostics.Append(applyWebhook(ctx, &newState, hook, false)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+// updateRequest builds the PATCH body holding only what changed, and names
+// the changed arguments. A removed description or headers map is sent as
+// null, which clears it.
+func updateRequest(ctx context.Context, plan, state webhookResourceModel) (jurichat.UpdateWebhookRequest, []string, diag.Diagnostics) {
+	var body jurichat.UpdateWebhookRequest
+	var changed []string
+	var diags diag.Diagnostics
+	if !plan.Name.Equal(state.Name) {
+		body.Name = plan.Name.ValueStringPointer()
+		changed = append(changed, "name")
+	}
+	if !plan.URL.Equal(state.URL) {
+		body.URL = plan.URL.ValueStringPointer()
+		changed = append(changed, "url")
+	}
+	if !plan.Events.Equal(state.Events) {
+		events, d := setStrings(ctx, plan.Events)
+		diags.Append(d...)
+		body.Events = events
+		changed = append(changed, "events")
+	}
+	if !plan.IsActive.Equal(state.IsActive) {
+		body.IsActive = plan.IsActive.ValueBoolPointer()
+		changed = append(changed, "is_active")
+	}
+	if !plan.Description.Equal(state.Description) {
+		if plan.Description.IsNull() {
+			body.ClearDescription = true
+		} else {
+			body.Description = plan.Description.ValueStringPointer()
+		}
+		changed = append(changed, "description")
+	}
+	if !plan.Headers.Equal(state.Headers) {
+		if plan.Headers.IsNull() {
+			body.ClearHeaders = true
+		} else {
+			headers, d := mapStrings(ctx, plan.Headers)
+			diags.Append(d...)
+			body.Headers = headers
+		}
+		changed = append(changed, "headers")
+	}
+	return body, changed, diags
+}
+
+func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state webhookResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	id := state.ID.ValueString()
+	tflog.Debug(ctx, "Deleting JuriChat webhook", map[string]any{"id": id})
+	err := r.data.client.DeleteWebhook(ctx, id)
+	if err != nil && !errors.Is(err, jurichat.ErrNotFound) {
+		resp.Diagnostics.AddError("Error Deleting JuriChat Webhook",
+			providerutil.APIErrorDetail(fmt.Sprintf("Deleting webhook %s", id), err,
+				nextStep(err, "The webhook is still in the state; run terraform destroy again.")))
+	}
+}
+
+// ImportState takes the webhook id; Read then fills in everything, the
+// secret included.
+func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if strings.TrimSpace(req.ID) == "" || strings.ContainsAny(req.ID, "/?#") {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("jurichat_webhook is imported by webhook id (for example: terraform import jurichat_webhook.example "+
+				"3f2a9c1e-...); %q is not a webhook id. The ids of the office's webhooks are listed by the "+
+				"jurichat_webhooks data source.", req.ID))
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// nextStep returns next, or for rejected credentials the step that fixes them.
+func nextStep(err error, next string) string {
+	if errors.Is(err, jurichat.ErrUnauthorized) {
+		return "Check the provider's credentials: set token (" + EnvToken + ") to a valid JuriChat JWT, or api_key (" +
+			EnvAPIKey + ") to a valid office API key."
+	}
+	return next
+}
