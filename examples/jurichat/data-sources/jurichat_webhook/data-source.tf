@@ -1,0 +1,7 @@
+data "jurichat_webhook" "crm" {
+  id = "6f1c2a9e-2b7d-4c1e-9d55-0c3f8f2f4a10"
+}
+
+output "crm_webhook_events" {
+  value = data.jurichat_webhook.crm.events
+}

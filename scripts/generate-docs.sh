@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Regenerates docs/<provider>/ for both providers with tfplugindocs, from the
+# schemas of a fresh build, examples/<provider>/ and templates/<provider>/.
+# The schema comes from the project's own CLI (scripts/ensure-cli.sh) and a
+# dev_overrides configuration, so nothing is downloaded.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+tfplugindocs="${TFPLUGINDOCS:-$root/.tools/bin/tfplugindocs}"
+cli="$(./scripts/ensure-cli.sh)"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/bin" "$tmp/work"
+go build -o "$tmp/bin/terraform-provider-jelou" .
+cp "$tmp/bin/terraform-provider-jelou" "$tmp/bin/terraform-provider-jurichat"
+cat > "$tmp/tfrc" <<TFRC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/externalsupport/jelou"    = "$tmp/bin"
+    "registry.terraform.io/externalsupport/jurichat" = "$tmp/bin"
+    "registry.opentofu.org/externalsupport/jelou"    = "$tmp/bin"
+    "registry.opentofu.org/externalsupport/jurichat" = "$tmp/bin"
+  }
+  direct {}
+}
+TFRC
+cat > "$tmp/work/main.tf" <<'HCL'
+terraform {
+  required_providers {
+    jelou    = { source = "registry.terraform.io/externalsupport/jelou" }
+    jurichat = { source = "registry.terraform.io/externalsupport/jurichat" }
+  }
+}
+HCL
+TF_CLI_CONFIG_FILE="$tmp/tfrc" CHECKPOINT_DISABLE=1 "$cli" -chdir="$tmp/work" providers schema -json > "$tmp/schema.json" 2> "$tmp/schema.err" || {
+  cat "$tmp/schema.err" >&2; exit 1; }
+
+# tfplugindocs looks providers up by short name (or under the hashicorp namespace).
+sed -i 's#"registry\.terraform\.io/externalsupport/\([a-z]*\)":#"\1":#g' "$tmp/schema.json"
+
+TF_CLI_CONFIG_FILE="$tmp/tfrc" "$cli" fmt -recursive examples >/dev/null
+for p in jelou:Jelou jurichat:JuriChat; do
+  name="${p%%:*}" rendered="${p#*:}"
+  "$tfplugindocs" generate --provider-name "$name" --rendered-provider-name "$rendered" \
+    --providers-schema "$tmp/schema.json" --examples-dir "examples/$name" \
+    --website-source-dir "templates/$name" --rendered-website-dir "docs/$name" >/dev/null
+  echo "generated docs/$name"
+done
