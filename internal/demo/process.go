@@ -1,0 +1,262 @@
+package demo
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// stopGrace is how long a child gets to stop after an interrupt before it is killed.
+const stopGrace = 30 * time.Second
+
+// inheritedEnv is the demo's environment without anything that could change
+// what Terraform, the providers or the receiver do: the user's CLI
+// configuration, variables, credentials for the real APIs, logging (which
+// could print secrets) and extra CLI arguments.
+func inheritedEnv(environ []string) []string {
+	dropPrefixes := []string{"TF_", "TOFU_", "JELOU_", "JURICHAT_", "RECEIVER_"}
+	dropExact := map[string]bool{"TERRAFORM_CONFIG": true, "CHECKPOINT_DISABLE": true}
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		upper := strings.ToUpper(name)
+		drop := dropExact[upper]
+		for _, p := range dropPrefixes {
+			if strings.HasPrefix(upper, p) {
+				drop = true
+			}
+		}
+		if !drop {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// command runs one child process with its output streamed to the console.
+type command struct {
+	name string   // what the console shows, e.g. "terraform apply -auto-approve"
+	path string   // executable
+	args []string // arguments after the executable
+	dir  string
+	env  []string
+	out  io.Writer // stdout and stderr
+}
+
+// exitError is a child that ran and exited non-zero.
+type exitError struct {
+	name string
+	code int
+}
+
+func (e *exitError) Error() string { return fmt.Sprintf("%s exited with status %d", e.name, e.code) }
+
+// run starts the command and waits for it. Cancelling ctx interrupts the
+// child (Terraform then stops cleanly) and kills it after stopGrace.
+func (c command) run(ctx context.Context) error {
+	cmd := exec.CommandContext(ctx, c.path, c.args...)
+	cmd.Dir = c.dir
+	cmd.Env = c.env
+	cmd.Stdout = c.out
+	cmd.Stderr = c.out
+	cmd.Stdin = nil
+	detach(cmd)
+	cmd.Cancel = func() error { return interrupt(cmd.Process) }
+	cmd.WaitDelay = stopGrace
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: interrupted: %w", c.name, context.Cause(ctx))
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() >= 0 {
+		return &exitError{name: c.name, code: ee.ExitCode()}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.name, err)
+	}
+	return nil
+}
+
+// receiverProcess is the webhook receiver running as a child (cmd/receiver
+// serve). It stops when Stop is called, when the demo's process ends for any
+// reason (its standard input, a pipe only the demo holds, closes), on
+// -max-lifetime, or on a signal.
+type receiverProcess struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	URL   string
+
+	deliveries chan struct{} // one value per delivery line printed
+	outputDone chan struct{} // closed when its output has been printed
+	waitDone   chan struct{} // closed when the process has been waited for
+	waitErr    error
+	stopOnce   sync.Once
+}
+
+// startReceiver starts `receiver serve` on a free loopback port and waits for
+// its "listening on URL" line.
+func startReceiver(ctx context.Context, path string, env []string, maxLifetime time.Duration, con *console) (*receiverProcess, error) {
+	// Not cancelled with ctx: the receiver is stopped by Stop, in order.
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), path, "serve", "-addr", "127.0.0.1:0", "-max-lifetime", maxLifetime.String(), "-stop-on-stdin-eof")
+	cmd.Env = env
+	detach(cmd)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr := con.lines("    receiver | ")
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start the receiver: %w", err)
+	}
+	p := &receiverProcess{
+		cmd:        cmd,
+		stdin:      stdin,
+		deliveries: make(chan struct{}, 1024),
+		outputDone: make(chan struct{}),
+		waitDone:   make(chan struct{}),
+	}
+	urls := make(chan string, 1)
+	go func() {
+		defer close(p.outputDone)
+		defer stderr.Close()
+		lw := con.lines("    receiver | ")
+		lw.onLine = func(line string) {
+			if strings.HasPrefix(line, "#") {
+				select {
+				case p.deliveries <- struct{}{}:
+				default:
+				}
+			}
+		}
+		sc := bufio.NewScanner(stdout)
+		first := true
+		for sc.Scan() {
+			line := sc.Text()
+			if first {
+				first = false
+				if rest, ok := strings.CutPrefix(line, "listening on "); ok {
+					u, _, _ := strings.Cut(rest, " ")
+					urls <- u
+				}
+			}
+			_, _ = lw.Write([]byte(line + "\n"))
+		}
+		_ = lw.Close()
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	go func() {
+		<-p.outputDone // Wait closes the pipes: read everything first
+		p.waitErr = cmd.Wait()
+		close(p.waitDone)
+	}()
+
+	select {
+	case u := <-urls:
+		p.URL = u
+		return p, nil
+	case <-p.outputDone:
+		<-p.waitDone
+		return nil, fmt.Errorf("the receiver stopped before listening: %w", p.waitErr)
+	case <-time.After(20 * time.Second):
+		_ = p.Stop()
+		return nil, errors.New("the receiver did not start listening within 20s")
+	case <-ctx.Done():
+		_ = p.Stop()
+		return nil, context.Cause(ctx)
+	}
+}
+
+// waitDelivery waits until the receiver has printed its line for one more
+// delivery, so that the console shows it next to the trigger that caused it.
+func (p *receiverProcess) waitDelivery(d time.Duration) {
+	select {
+	case <-p.deliveries:
+	case <-time.After(d):
+	}
+}
+
+// Stop closes the receiver's standard input (it stops by itself on EOF),
+// then interrupts and finally kills it if it lingers. It waits until the
+// process has exited and its output has been printed.
+func (p *receiverProcess) Stop() error {
+	p.stopOnce.Do(func() {
+		_ = p.stdin.Close()
+		select {
+		case <-p.waitDone:
+			return
+		case <-time.After(5 * time.Second):
+		}
+		_ = interrupt(p.cmd.Process)
+		select {
+		case <-p.waitDone:
+			return
+		case <-time.After(5 * time.Second):
+		}
+		_ = p.cmd.Process.Kill()
+		<-p.waitDone
+	})
+	<-p.waitDone
+	return p.waitErr
+}
+
+// Exited reports whether the process has exited.
+func (p *receiverProcess) Exited() bool {
+	select {
+	case <-p.waitDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// copyTree copies the directory src to dst, skipping Terraform's working
+// files (.terraform, state, lock file) a user may have left in src.
+func copyTree(src, dst string) error {
+	skip := map[string]bool{".terraform": true, ".terraform.lock.hcl": true, "terraform.tfstate": true,
+		"terraform.tfstate.backup": true, "terraform.tfvars": true}
+	return copyDir(src, dst, skip)
+}
+
+func copyDir(src, dst string, skip map[string]bool) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if skip[e.Name()] {
+			continue
+		}
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		switch {
+		case e.IsDir():
+			if err := copyDir(from, to, skip); err != nil {
+				return err
+			}
+		case e.Type().IsRegular():
+			data, err := os.ReadFile(from)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(to, data, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
