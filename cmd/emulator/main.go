@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	usage := func(err error) error {
 		fmt.Fprintln(stderr, "emulator:", err)
 		fs.Usage()
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return usage(fmt.Errorf("unexpected arguments: %q", fs.Args()))

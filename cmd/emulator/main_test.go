@@ -47,7 +47,7 @@ func started(t *testing.T, args ...string) (lines []string, stderr *lockedBuffer
 	for len(lines) < 3 && sc.Scan() {
 		lines = append(lines, sc.Text())
 	}
-	go io.Copy(io.Discard, pr) // drain anything else
+	go func() { _, _ = io.Copy(io.Discard, pr) }() // drain anything else
 	stopped := false
 	stop = func() error {
 		if stopped {

@@ -8,7 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
-// Known vector: printf '%s' '{"event_type":"message"}' | openssl dgst -sha256 -hmac 'test-secret'
+// A known vector, from:
+//
+//	printf '%s' '{"event_type":"message"}' | openssl dgst -sha256 -hmac 'test-secret'
 const (
 	signatureVectorSecret = "test-secret"
 	signatureVectorHeader = "sha256=85de6c27eaae3f141517672182c45e6ee7c0100ead5b08b9d437ec8c24c2bc62"

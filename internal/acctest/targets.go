@@ -46,9 +46,9 @@ func StartEmulator(t *testing.T, configure ...func(*emulator.Options)) *emulator
 
 // Run runs an acceptance test case: in parallel against the emulator, one at
 // a time against a real service (whose test objects are shared).
-func Run(t *testing.T, real bool, tc resource.TestCase) {
+func Run(t *testing.T, realAPI bool, tc resource.TestCase) {
 	t.Helper()
-	if real {
+	if realAPI {
 		resource.Test(t, tc)
 		return
 	}

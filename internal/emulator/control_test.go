@@ -67,7 +67,7 @@ func (rc *receiver) only(t *testing.T) captured {
 }
 
 // closedURL returns the URL of a server that is no longer listening.
-func closedURL(t *testing.T) string {
+func closedURL() string {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	u := srv.URL
 	srv.Close()
@@ -182,7 +182,7 @@ func TestJelouDeliverReceiverStatusAndErrors(t *testing.T) {
 		t.Errorf("404 answer = %v", b)
 	}
 
-	createJelou(t, e, "gone", obj{"webhookUrl": closedURL(t) + "?token=abc"})
+	createJelou(t, e, "gone", obj{"webhookUrl": closedURL() + "?token=abc"})
 	rec = do(t, e, "POST", "/_emulator/jelou/gone/deliver", nil)
 	expectStatus(t, rec, http.StatusBadGateway)
 	msg, _ := decode[obj](t, rec)["error"].(string)
@@ -335,7 +335,7 @@ func TestJurichatDeliverTruncatesResponseBody(t *testing.T) {
 
 func TestJurichatDeliverUnreachable(t *testing.T) {
 	e := New(Options{})
-	id := createHook(t, e, hookBody(closedURL(t)))["id"].(string)
+	id := createHook(t, e, hookBody(closedURL()))["id"].(string)
 	rec := do(t, e, "POST", "/_emulator/jurichat/webhooks/"+id+"/deliver", nil)
 	expectStatus(t, rec, http.StatusBadGateway)
 	a := decode[obj](t, rec)

@@ -493,7 +493,7 @@ func jurichatEvents(w http.ResponseWriter, _ *http.Request) {
 }
 
 // positiveQuery parses an optional positive integer query parameter.
-func positiveQuery(query url.Values, name string, def, max int) (int, string) {
+func positiveQuery(query url.Values, name string, def, maxValue int) (int, string) {
 	raw := query.Get(name)
 	if raw == "" {
 		return def, ""
@@ -504,8 +504,8 @@ func positiveQuery(query url.Values, name string, def, max int) (int, string) {
 		return 0, fmt.Sprintf("querystring/%s must be integer", name)
 	case n < 1:
 		return 0, fmt.Sprintf("querystring/%s must be >= 1", name)
-	case max > 0 && n > max:
-		return 0, fmt.Sprintf("querystring/%s must be <= %d", name, max)
+	case maxValue > 0 && n > maxValue:
+		return 0, fmt.Sprintf("querystring/%s must be <= %d", name, maxValue)
 	}
 	return n, ""
 }

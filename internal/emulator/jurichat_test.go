@@ -86,14 +86,14 @@ func TestJurichatCreate(t *testing.T) {
 	}
 
 	// Defaults: no description (null), no headers ({}), active.
-	min := createHook(t, e, hookBody("https://crm.example.com/min"))
-	if v, ok := min["description"]; !ok || v != nil {
+	minimal := createHook(t, e, hookBody("https://crm.example.com/min"))
+	if v, ok := minimal["description"]; !ok || v != nil {
 		t.Errorf("description = %v (present %v), want null", v, ok)
 	}
-	if hs, ok := min["headers"].(obj); !ok || len(hs) != 0 {
-		t.Errorf("headers = %v, want {}", min["headers"])
+	if hs, ok := minimal["headers"].(obj); !ok || len(hs) != 0 {
+		t.Errorf("headers = %v, want {}", minimal["headers"])
 	}
-	if min["secret"] == h["secret"] || min["id"] == h["id"] {
+	if minimal["secret"] == h["secret"] || minimal["id"] == h["id"] {
 		t.Error("two webhooks share an id or secret")
 	}
 

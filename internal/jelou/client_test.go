@@ -52,7 +52,7 @@ func newFake(t *testing.T) *fake {
 			w.Header().Set("Content-Type", ctype)
 		}
 		w.WriteHeader(status)
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(f.Close)
 	return f
@@ -437,7 +437,7 @@ func TestErrorStatuses(t *testing.T) {
 				t.Errorf("Message = %q, want %q", apiErr.Message, c.message)
 			}
 			for _, s := range []error{ErrNotFound, ErrUnauthorized, ErrConflict, ErrValidation} {
-				if errors.Is(err, s) != (s == c.sentinel) {
+				if errors.Is(err, s) != errors.Is(s, c.sentinel) {
 					t.Errorf("errors.Is(err, %v) = %v", s, errors.Is(err, s))
 				}
 			}
@@ -489,7 +489,7 @@ func TestRetriesThroughClient(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			return
 		}
-		io.WriteString(w, integrationJSON)
+		_, _ = io.WriteString(w, integrationJSON)
 	}))
 	defer srv.Close()
 	c, err := NewClient(Config{BaseURL: srv.URL, APIKey: testKey, HTTPClient: fastHTTP()})

@@ -225,7 +225,7 @@ func TestAccExternalSupport_lifecycle(t *testing.T) {
 		// The server's secret is visible only on the emulator.
 		steps[0].Check = resource.ComposeAggregateTestCheckFunc(steps[0].Check,
 			acctest.CheckAttrEquals(resName, "signing_secret", serverSecret(target, projectID)))
-		steps[0].Check = resource.ComposeAggregateTestCheckFunc(steps[0].Check, checkRequests(target, projectID))
+		steps[0].Check = resource.ComposeAggregateTestCheckFunc(steps[0].Check, checkRequests(target))
 	}
 
 	acctest.Run(t, target.Real(), resource.TestCase{
@@ -237,7 +237,7 @@ func TestAccExternalSupport_lifecycle(t *testing.T) {
 }
 
 // checkRequests asserts on what the emulator received for the create.
-func checkRequests(target *acctest.Jelou, projectID string) resource.TestCheckFunc {
+func checkRequests(target *acctest.Jelou) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		bodies, err := acctest.RequestBodies(target.Emulator, patternCreate)
 		if err != nil {

@@ -49,7 +49,7 @@ func newFake(t *testing.T) *fake {
 			w.Header().Set("Content-Type", ctype)
 		}
 		w.WriteHeader(status)
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(f.Close)
 	return f
@@ -573,7 +573,7 @@ func TestErrorStatuses(t *testing.T) {
 				t.Errorf("APIError %+v, want message %q", apiErr, c.message)
 			}
 			for _, s := range []error{ErrNotFound, ErrUnauthorized, ErrConflict, ErrValidation} {
-				if errors.Is(err, s) != (s == c.sentinel) {
+				if errors.Is(err, s) != errors.Is(s, c.sentinel) {
 					t.Errorf("errors.Is(err, %v) = %v", s, errors.Is(err, s))
 				}
 			}

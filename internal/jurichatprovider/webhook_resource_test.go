@@ -286,7 +286,7 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 	importStep := resource.TestStep{
 		ResourceName:      resName,
 		ImportState:       true,
-		ImportStateIdFunc: func(s *terraform.State) (string, error) { return webhookID(s) },
+		ImportStateIdFunc: webhookID,
 		// Nothing is ignored: the API returns every attribute, the secret included.
 		ImportStateVerify: true,
 	}

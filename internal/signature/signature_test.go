@@ -5,7 +5,9 @@ import (
 	"testing"
 )
 
-// Vectors computed with: printf %s "$body" | openssl dgst -sha256 -hmac "$secret"
+// Vectors computed with:
+//
+//	printf %s "$body" | openssl dgst -sha256 -hmac "$secret"
 var vectors = []struct {
 	name, secret, body, want string
 }{

@@ -213,7 +213,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return false, nil
+			return false, nil //nolint:nilerr // CheckRetry contract: a nil error makes retryablehttp return the request's own error
 		}
 		// The library's policy refuses errors no retry can fix: bad scheme,
 		// invalid header, too many redirects, untrusted certificate.
@@ -238,7 +238,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return false, nil
 	}
 	if ctx.Err() != nil {
-		return false, nil
+		return false, nil //nolint:nilerr // cancelled: hand the response already received to the caller rather than retry
 	}
 	st.record(resp.StatusCode, nil)
 	return true, nil

@@ -40,7 +40,7 @@ func TestAPIErrorIs(t *testing.T) {
 	for status, sentinel := range want {
 		err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: status, Method: "GET", Path: "/p"})
 		for _, s := range sentinels {
-			if got := errors.Is(err, s); got != (s == sentinel) {
+			if got := errors.Is(err, s); got != errors.Is(s, sentinel) {
 				t.Errorf("status %d: errors.Is(err, %v) = %v", status, s, got)
 			}
 		}

@@ -100,14 +100,14 @@ func isText(body []byte) bool {
 }
 
 // OneLine collapses white space and control characters into single spaces,
-// trims, and truncates to max runes (ending with "…") when max > 0.
-func OneLine(s string, max int) string {
+// trims, and truncates to maxRunes runes (ending with "…") when maxRunes > 0.
+func OneLine(s string, maxRunes int) string {
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError
 	}), " ")
-	if max > 0 && utf8.RuneCountInString(s) > max {
+	if maxRunes > 0 && utf8.RuneCountInString(s) > maxRunes {
 		runes := []rune(s)
-		s = strings.TrimRightFunc(string(runes[:max-1]), unicode.IsSpace) + "…"
+		s = strings.TrimRightFunc(string(runes[:maxRunes-1]), unicode.IsSpace) + "…"
 	}
 	return s
 }
