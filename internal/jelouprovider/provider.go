@@ -5,7 +5,6 @@ package jelouprovider
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -164,7 +163,7 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "api_key", "client_secret", "client_id", "authorization")
 	tflog.Debug(ctx, "Configuring Jelou API client", map[string]any{"auth_mode": authMode(clientCfg)})
 
-	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: logRetry})
+	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: providerutil.RetryLogger("Jelou")})
 	client, err := jelou.NewClient(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Jelou API Client", "The Jelou API client could not be created: "+err.Error())
@@ -179,18 +178,6 @@ func authMode(c jelou.Config) string {
 		return "api_key"
 	}
 	return "client_credentials"
-}
-
-func logRetry(ctx context.Context, method, reqPath string, attempt int, status int, err error) {
-	fields := map[string]any{"method": method, "path": reqPath, "attempt": attempt}
-	if status != 0 {
-		fields["status"] = status
-		fields["status_text"] = http.StatusText(status)
-	}
-	if err != nil {
-		fields["error"] = err.Error()
-	}
-	tflog.Warn(ctx, "Retrying Jelou API request", fields)
 }
 
 func (p *jelouProvider) Resources(context.Context) []func() resource.Resource {

@@ -7,7 +7,6 @@ package jurichatprovider
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -155,7 +154,7 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "api_key", "authorization", "x-jurichat-api-key", "secret", "headers")
 	tflog.Debug(ctx, "Configuring JuriChat API client", map[string]any{"auth_mode": authMode(clientCfg)})
 
-	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: logRetry})
+	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: providerutil.RetryLogger("JuriChat")})
 	client, err := jurichat.NewClient(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create JuriChat API Client", "The JuriChat API client could not be created: "+err.Error())
@@ -172,18 +171,6 @@ func authMode(c jurichat.Config) string {
 		return "token"
 	}
 	return "api_key"
-}
-
-func logRetry(ctx context.Context, method, reqPath string, attempt int, status int, err error) {
-	fields := map[string]any{"method": method, "path": reqPath, "attempt": attempt}
-	if status != 0 {
-		fields["status"] = status
-		fields["status_text"] = http.StatusText(status)
-	}
-	if err != nil {
-		fields["error"] = err.Error()
-	}
-	tflog.Warn(ctx, "Retrying JuriChat API request", fields)
 }
 
 // configuredData extracts the provider data in the Configure of a resource,

@@ -4,6 +4,7 @@
 package providerutil
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )
@@ -103,4 +105,21 @@ func statusHint(status int) string {
 		return "This is a server-side failure; it is usually temporary. Run the command again."
 	}
 	return ""
+}
+
+// RetryLogger returns the transport's OnRetry hook for a vendor: a tflog
+// warning per retried request with its method, path, attempt and status. It
+// logs nothing that could carry a credential.
+func RetryLogger(vendor string) func(ctx context.Context, method, reqPath string, attempt int, status int, err error) {
+	return func(ctx context.Context, method, reqPath string, attempt int, status int, err error) {
+		fields := map[string]any{"method": method, "path": reqPath, "attempt": attempt}
+		if status != 0 {
+			fields["status"] = status
+			fields["status_text"] = http.StatusText(status)
+		}
+		if err != nil {
+			fields["error"] = err.Error()
+		}
+		tflog.Warn(ctx, "Retrying "+vendor+" API request", fields)
+	}
 }
