@@ -1,9 +1,12 @@
 // Command emulator serves the Jelou and JuriChat API emulator on loopback:
 //
 //	go run ./cmd/emulator [-addr 127.0.0.1:8089] [-jelou-shape envelope|flat] [-quiet] ...
+//	go run ./cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
+//	    [-latency 20ms] [-rate-limit N] [-seed 1]
 //
 // Jelou is served under /jelou and JuriChat under /jurichat; see package
-// internal/emulator for the control routes under /_emulator.
+// internal/emulator for the control routes under /_emulator. The fault flags
+// apply to the vendor routes only.
 package main
 
 import (
@@ -12,9 +15,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
 )
@@ -49,6 +56,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&opts.JurichatToken, "jurichat-token", opts.JurichatToken, "JuriChat `token` accepted as Authorization: Bearer")
 	fs.StringVar(&opts.JurichatAPIKey, "jurichat-api-key", opts.JurichatAPIKey, "JuriChat `key` accepted in the x-jurichat-api-key header")
 	quiet := fs.Bool("quiet", false, "do not log one line per request to stderr")
+	var faults emulator.FaultSpec
+	fs.Func("faults", "inject faults into vendor requests: comma-separated `kind=probability` pairs, kinds an HTTP "+
+		"status 400-599, reset (drop the connection before acting) or commit-reset (act, then drop it); "+
+		"e.g. 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02",
+		func(s string) error {
+			spec, err := emulator.ParseFaults(s)
+			if err != nil {
+				return err
+			}
+			faults, opts.Faults = spec, spec.String()
+			return nil
+		})
+	fs.Func("latency", "`duration` to wait before handling each vendor request, e.g. 20ms (default none)", func(s string) error {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New("want a duration such as 20ms or 1s")
+		case d < 0:
+			return errors.New("must not be negative")
+		}
+		opts.Latency = d
+		return nil
+	})
+	fs.Func("rate-limit", "vendor requests per second per credential (`N`, in bursts of up to max(1, N)); beyond it HTTP 429 with Retry-After (default unlimited)", func(s string) error {
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(n >= 0) || math.IsInf(n, 0) {
+			return errors.New("want a number of requests per second, at least 0 (0: unlimited)")
+		}
+		opts.RateLimit = n
+		return nil
+	})
+	fs.Int64Var(&opts.Seed, "seed", opts.Seed, "`seed` of the fault draws: the same seed injects the same faults into the same sequence of requests")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -80,5 +119,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "emulator listening on %s\n", srv.URL)
 	fmt.Fprintf(stdout, "jelou base_url: %s\n", srv.JelouURL())
 	fmt.Fprintf(stdout, "jurichat base_url: %s\n", srv.JurichatURL())
+	if line := faultLine(faults, opts); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 	return srv.Wait()
+}
+
+// faultLine describes the active fault injection, or is empty when there is none.
+func faultLine(faults emulator.FaultSpec, opts emulator.Options) string {
+	var parts []string
+	if len(faults) > 0 {
+		parts = append(parts, strings.ReplaceAll(faults.String(), ",", " "), fmt.Sprintf("seed=%d", opts.Seed))
+	}
+	if opts.Latency > 0 {
+		parts = append(parts, "latency="+opts.Latency.String())
+	}
+	if opts.RateLimit > 0 {
+		parts = append(parts, "rate-limit="+strconv.FormatFloat(opts.RateLimit, 'g', -1, 64)+"/s")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "faults: " + strings.Join(parts, " ")
 }

@@ -34,6 +34,14 @@ func (b *lockedBuffer) String() string {
 // started runs run() in the background and returns the three lines it prints.
 func started(t *testing.T, args ...string) (lines []string, stderr *lockedBuffer, stop func() error) {
 	t.Helper()
+	lines, stderr, stop, _ = startedN(t, 3, args...)
+	return lines, stderr, stop
+}
+
+// startedN runs run() in the background and returns the first n lines it
+// prints; rest returns what it printed after them, once stop has returned.
+func startedN(t *testing.T, n int, args ...string) (lines []string, stderr *lockedBuffer, stop func() error, rest func() string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	stderr = &lockedBuffer{}
@@ -43,11 +51,18 @@ func started(t *testing.T, args ...string) (lines []string, stderr *lockedBuffer
 		pw.Close()
 		result <- err
 	}()
-	sc := bufio.NewScanner(pr)
-	for len(lines) < 3 && sc.Scan() {
-		lines = append(lines, sc.Text())
+	br := bufio.NewReader(pr)
+	for len(lines) < n {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			break
+		}
+		lines = append(lines, strings.TrimSuffix(line, "\n"))
 	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }() // drain anything else
+	var more lockedBuffer
+	drained := make(chan struct{})
+	go func() { _, _ = io.Copy(&more, br); close(drained) }() // drain anything else
+	rest = func() string { <-drained; return more.String() }
 	stopped := false
 	stop = func() error {
 		if stopped {
@@ -64,11 +79,11 @@ func started(t *testing.T, args ...string) (lines []string, stderr *lockedBuffer
 		}
 	}
 	t.Cleanup(func() { _ = stop() })
-	if len(lines) < 3 {
+	if len(lines) < n {
 		cancel()
 		t.Fatalf("run printed %d lines before stopping (stderr: %s)", len(lines), stderr.String())
 	}
-	return lines, stderr, stop
+	return lines, stderr, stop, rest
 }
 
 func TestRunPrintsListeningLines(t *testing.T) {
@@ -136,6 +151,15 @@ func TestRunUsageErrors(t *testing.T) {
 		{"no port", []string{"-addr", "127.0.0.1"}, "host:port"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
 		{"extra argument", []string{"serve"}, "unexpected arguments"},
+		{"unknown fault", []string{"-faults", "600=0.1"}, `unknown fault kind "600"`},
+		{"fault probability", []string{"-faults", "500=1.5"}, "not between 0 and 1"},
+		{"fault sum", []string{"-faults", "500=0.5,reset=0.6"}, "more than 1"},
+		{"malformed faults", []string{"-faults", "500"}, "want kind=probability"},
+		{"bad latency", []string{"-latency", "soon"}, "want a duration"},
+		{"negative latency", []string{"-latency", "-1s"}, "must not be negative"},
+		{"bad rate limit", []string{"-rate-limit", "fast"}, "requests per second"},
+		{"negative rate limit", []string{"-rate-limit", "-2"}, "requests per second"},
+		{"bad seed", []string{"-seed", "one"}, "invalid value"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,7 +183,8 @@ func TestRunHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, &stdout, &stderr); err != nil {
 		t.Errorf("run -h = %v", err)
 	}
-	for _, f := range []string{"-addr", "-jelou-api-key", "-jelou-client-id", "-jelou-client-secret", "-jelou-shape", "-jurichat-token", "-jurichat-api-key", "-quiet"} {
+	for _, f := range []string{"-addr", "-jelou-api-key", "-jelou-client-id", "-jelou-client-secret", "-jelou-shape", "-jurichat-token", "-jurichat-api-key", "-quiet",
+		"-faults", "-latency", "-rate-limit", "-seed"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s", f)
 		}
@@ -173,5 +198,62 @@ func TestRunPortInUse(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", addr}, &stdout, &stderr)
 	if err == nil || errors.Is(err, errUsage) {
 		t.Errorf("run on a busy port = %v, want a runtime error", err)
+	}
+}
+
+func TestRunFaults(t *testing.T) {
+	lines, stderr, stop, _ := startedN(t, 4, "-addr", "127.0.0.1:0",
+		"-faults", "503=1,reset=0", "-seed", "7", "-latency", "1ms", "-rate-limit", "50")
+	if want := "faults: 503=1 reset=0 seed=7 latency=1ms rate-limit=50/s"; lines[3] != want {
+		t.Errorf("fault line = %q, want %q", lines[3], want)
+	}
+	base := strings.TrimPrefix(lines[0], "emulator listening on ")
+
+	resp, err := http.Get(base + "/jurichat/webhooks/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !bytes.Contains(body, []byte(`"statusCode":503`)) {
+		t.Errorf("vendor request: HTTP %d %s", resp.StatusCode, body)
+	}
+	resp, err = http.Get(base + "/_emulator/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"faults":{"503":1,"rate-limit":0,"reset":0}`)) {
+		t.Errorf("state: HTTP %d %s", resp.StatusCode, body)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run = %v", err)
+	}
+	if !strings.Contains(stderr.String(), " GET /jurichat/webhooks/events 503 ") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}
+
+func TestRunFaultLineOnlyWhenSet(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"-seed", "9"}, ""}, // a seed alone injects nothing
+		{[]string{"-faults", ""}, ""},
+		{[]string{"-latency", "0s", "-rate-limit", "0"}, ""},
+		{[]string{"-latency", "20ms"}, "faults: latency=20ms\n"},
+		{[]string{"-rate-limit", "0.5"}, "faults: rate-limit=0.5/s\n"},
+		{[]string{"-faults", "commit-reset=0.02,500=0.05"}, "faults: 500=0.05 commit-reset=0.02 seed=1\n"},
+	} {
+		_, _, stop, rest := startedN(t, 3, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, tc.args...)...)
+		if err := stop(); err != nil {
+			t.Errorf("%q: run = %v", tc.args, err)
+		}
+		if got := rest(); got != tc.want {
+			t.Errorf("%q: printed after the base URLs %q, want %q", tc.args, got, tc.want)
+		}
 	}
 }

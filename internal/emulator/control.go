@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -37,6 +38,7 @@ type stateDoc struct {
 		Deliveries []deliveryObject `json:"deliveries"` // newest first
 	} `json:"jurichat"`
 	Requests map[string]int `json:"requests"`
+	Faults   map[string]int `json:"faults"` // kind -> faults injected; see FaultCounts
 }
 
 // controlState answers GET /_emulator/state: everything, secrets included.
@@ -60,6 +62,7 @@ func (e *Emulator) controlState(w http.ResponseWriter, _ *http.Request) {
 	for k, n := range e.counts {
 		doc.Requests[k] = n
 	}
+	doc.Faults = maps.Clone(e.faultCounts)
 	e.mu.Unlock()
 
 	writeJSON(w, http.StatusOK, doc)

@@ -14,7 +14,9 @@
 //	POST /_emulator/jelou/{projectId}/deliver[?tamper=true]
 //	POST /_emulator/jurichat/webhooks/{webhookId}/deliver[?event=NAME][&tamper=true]
 //
-// Vendor requests pass through a middleware chain: record → auth → handler.
+// Vendor requests pass through a middleware chain: record → faults → auth →
+// handler. The fault stage (Options.Faults, Latency, RateLimit) is there only
+// when configured; it never applies to the control routes.
 package emulator
 
 import (
@@ -26,9 +28,11 @@ import (
 	"io"
 	"log"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -65,6 +69,20 @@ type Options struct {
 	// RequestLog, when set, receives one line per request: method, path,
 	// status and duration. Never headers, query strings or bodies.
 	RequestLog io.Writer
+
+	// Fault injection, on the vendor routes only (never on /_emulator/).
+	// Each vendor request is recorded first, then waits Latency, then meets
+	// the rate limit, then the fault drawn for it, then authentication.
+
+	// Faults gives the probability per request of each fault kind, in the
+	// ParseFaults syntax, e.g. "500=0.05,reset=0.02" (FaultSpec.String
+	// builds it). Empty: no faults.
+	Faults    string
+	Latency   time.Duration // added before each vendor request is handled; 0: none
+	RateLimit float64       // requests per second per credential, beyond which 429 with Retry-After; 0: unlimited
+	// Seed seeds the fault draws: with the same seed, sequential requests meet
+	// the same faults. DefaultOptions uses 1.
+	Seed int64
 }
 
 // DefaultOptions returns the options `go run ./cmd/emulator` uses without flags.
@@ -76,17 +94,19 @@ func DefaultOptions() Options {
 		JelouShape:        ShapeEnvelope,
 		JurichatToken:     DefaultJurichatToken,
 		JurichatAPIKey:    DefaultJurichatAPIKey,
+		Seed:              1,
 	}
 }
 
-// Validate reports options New cannot honour (an unknown JelouShape).
+// Validate reports options New cannot honour: an unknown JelouShape, Faults
+// that ParseFaults rejects, a negative Latency or RateLimit.
 func (o Options) Validate() error {
 	switch o.JelouShape {
 	case "", ShapeEnvelope, ShapeFlat:
-		return nil
 	default:
 		return fmt.Errorf("invalid Jelou response shape %q: want %q or %q", o.JelouShape, ShapeEnvelope, ShapeFlat)
 	}
+	return validateFaultOptions(o)
 }
 
 func (o Options) withDefaults() Options {
@@ -162,6 +182,13 @@ type Emulator struct {
 	deliveries map[string]*deliveryEntry // by delivery id
 	requests   []RecordedRequest
 	counts     map[string]int
+
+	// Fault injection (see faults.go). faultSpec, faultTable and limiter are fixed by New.
+	faultSpec   FaultSpec
+	faultTable  []cumulativeFault
+	rng         *rand.Rand     // guarded by mu
+	faultCounts map[string]int // guarded by mu
+	limiter     *rateLimiter   // nil: no rate limit
 }
 
 type jelouEntry struct {
@@ -200,6 +227,7 @@ func New(opts Options) *Emulator {
 	if opts.RequestLog != nil {
 		e.logger = log.New(opts.RequestLog, "", log.LstdFlags)
 	}
+	e.setupFaults()
 	e.resetLocked()
 	e.handler = e.routes()
 	if e.logger != nil {
@@ -230,28 +258,37 @@ func chain(h http.Handler, mws ...middleware) http.Handler {
 
 // vendor describes one emulated API to the shared middleware.
 type vendor struct {
+	name         string // "jelou" | "jurichat"
 	authorized   func(*http.Request) bool
-	unauthorized string // the 401 message
+	credential   func(*http.Request) string // what the rate limit counts per (hashed, never kept)
+	unauthorized string                     // the 401 message
 	// fail writes an error in the vendor's own error format.
 	fail func(w http.ResponseWriter, status int, message string)
 }
 
 // vendorRoutes returns the wrapper every route of v goes through.
 func (e *Emulator) vendorRoutes(v vendor) func(http.HandlerFunc) http.Handler {
-	mws := []middleware{
-		e.record(v),
-		// Fault injection (latency, injected errors, rate limits) slots in here:
-		// after recording, so tests see every attempt, and before authentication,
+	mws := []middleware{e.record(v)}
+	if e.opts.faultsEnabled() {
+		// Fault injection (latency, rate limit, injected faults): after
+		// recording, so tests see every attempt, and before authentication,
 		// as a gateway in front of the real API would behave.
-		authenticate(v),
+		mws = append(mws, e.injectFaults(v))
 	}
+	mws = append(mws, authenticate(v))
 	return func(h http.HandlerFunc) http.Handler { return chain(h, mws...) }
 }
 
 func (e *Emulator) routes() http.Handler {
 	mux := http.NewServeMux()
 
-	jelou := e.vendorRoutes(vendor{authorized: e.jelouAuthorized, unauthorized: "Unauthorized", fail: jelouFail})
+	jelou := e.vendorRoutes(vendor{
+		name:         "jelou",
+		authorized:   e.jelouAuthorized,
+		credential:   jelouCredential,
+		unauthorized: "Unauthorized",
+		fail:         jelouFail,
+	})
 	mux.Handle("POST /jelou/v1/external-support/{projectId}", jelou(e.jelouCreate))
 	mux.Handle("GET /jelou/v1/external-support/{projectId}", jelou(e.jelouGet))
 	mux.Handle("PATCH /jelou/v1/external-support/{projectId}", jelou(e.jelouUpdate))
@@ -259,7 +296,9 @@ func (e *Emulator) routes() http.Handler {
 	mux.Handle("/jelou/", jelou(jelouNoRoute))
 
 	juri := e.vendorRoutes(vendor{
+		name:         "jurichat",
 		authorized:   e.jurichatAuthorized,
+		credential:   jurichatCredential,
 		unauthorized: "Missing or invalid credentials: send Authorization: Bearer <token> or x-jurichat-api-key",
 		fail:         fastifyFail,
 	})
@@ -305,7 +344,9 @@ func requestKey(method, pattern string) string {
 }
 
 // record stores a copy of the request (kept in memory for tests only) and
-// counts it under its route pattern, before anything can reject it.
+// counts it under its route pattern, before anything can reject it. When
+// faults are configured it also draws the request's fault, in the same
+// critical section, so that the n-th recorded request gets the n-th draw.
 func (e *Emulator) record(v vendor) middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -325,6 +366,7 @@ func (e *Emulator) record(v vendor) middleware {
 			e.mu.Lock()
 			e.requests = append(e.requests, rec)
 			e.counts[rec.Key]++
+			fault := e.drawFaultLocked()
 			e.mu.Unlock()
 
 			switch {
@@ -334,7 +376,7 @@ func (e *Emulator) record(v vendor) middleware {
 				v.fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body is larger than %d bytes", maxBodyBytes))
 			default:
 				r.Body = io.NopCloser(bytes.NewReader(body))
-				next.ServeHTTP(w, r)
+				next.ServeHTTP(w, withFault(r, fault))
 			}
 		})
 	}
@@ -380,10 +422,12 @@ func (e *Emulator) jurichatAuthorized(r *http.Request) bool {
 	return ok && strings.EqualFold(scheme, "Bearer") && token != "" && secretEqual(token, e.opts.JurichatToken)
 }
 
-// statusRecorder remembers the status code a handler wrote.
+// statusRecorder remembers the status code a handler wrote, or that the
+// connection was dropped (see its Hijack method).
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status   int
+	hijacked bool
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -402,16 +446,18 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// logRequests writes one line per request: method, escaped path, status, duration.
+// logRequests writes one line per request: method, escaped path, status (or
+// "reset" for a dropped connection), duration.
 func (e *Emulator) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if rec.status == 0 {
-			rec.status = http.StatusOK
+		status := strconv.Itoa(cmp.Or(rec.status, http.StatusOK))
+		if rec.hijacked {
+			status = "reset"
 		}
-		e.logger.Printf("%s %s %d %s", r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Microsecond))
+		e.logger.Printf("%s %s %s %s", r.Method, r.URL.EscapedPath(), status, time.Since(start).Round(time.Microsecond))
 	})
 }
 
@@ -535,7 +581,9 @@ func (e *Emulator) ResetRequests() {
 	e.counts = map[string]int{}
 }
 
-// Reset clears all state: integrations, webhooks, deliveries, requests and counts.
+// Reset clears all state: integrations, webhooks, deliveries, requests and
+// counts, fault counts included. The seeded fault sequence goes on where it
+// was (it is not re-seeded) and rate-limit buckets keep their tokens.
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -548,6 +596,7 @@ func (e *Emulator) resetLocked() {
 	e.deliveries = map[string]*deliveryEntry{}
 	e.requests = nil
 	e.counts = map[string]int{}
+	e.resetFaultCountsLocked()
 }
 
 // ---- out-of-band changes for tests ----

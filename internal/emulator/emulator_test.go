@@ -15,6 +15,7 @@ func TestDefaultOptions(t *testing.T) {
 	want := Options{
 		JelouAPIKey: "emulator-jelou-key", JelouClientID: "emulator-client", JelouClientSecret: "emulator-secret",
 		JelouShape: "envelope", JurichatToken: "emulator-jurichat-token", JurichatAPIKey: "emulator-jurichat-key",
+		Seed: 1,
 	}
 	if d != want {
 		t.Errorf("DefaultOptions() = %+v", d)

@@ -98,6 +98,10 @@ var jelouErrorKinds = map[int][2]string{
 	http.StatusConflict:              {"CONFLICT", "externalSupport.alreadyExists"},
 	http.StatusRequestEntityTooLarge: {"PAYLOAD_TOO_LARGE", "request.tooLarge"},
 	http.StatusUnprocessableEntity:   {"VALIDATION_ERROR", "request.validation"},
+	// Statuses of fault injection (faults.go); the codes and keys are the emulator's own.
+	http.StatusTooManyRequests:     {"TOO_MANY_REQUESTS", "request.rateLimited"},
+	http.StatusInternalServerError: {"INTERNAL_SERVER_ERROR", "server.error"},
+	http.StatusServiceUnavailable:  {"SERVICE_UNAVAILABLE", "server.unavailable"},
 }
 
 // jelouFailWith writes a Jelou error; validation, when set, becomes validationError
