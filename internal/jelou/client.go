@@ -24,6 +24,14 @@ var (
 	ErrUnauthorized = transport.ErrUnauthorized // 401, 403: credentials rejected
 	ErrConflict     = transport.ErrConflict     // 409: the project already has an integration
 	ErrValidation   = transport.ErrValidation   // 400, 422: the server refused the values
+
+	// ErrOutcomeUnknown: a create may have reached the server, and what
+	// became of it could not be settled (see CreateIntegration).
+	ErrOutcomeUnknown = transport.ErrOutcomeUnknown
+	// ErrUnprovenIntegration: after a create whose answer was lost, the
+	// project has an integration this create cannot be proven to have made;
+	// it is left alone (see CreateIntegration and UnprovenIntegrationError).
+	ErrUnprovenIntegration = errors.New("the project's integration cannot be proven to come from this create")
 )
 
 // DefaultUserAgent is sent when Config.UserAgent is empty.
@@ -38,11 +46,17 @@ type Config struct {
 	ClientSecret string       //
 	UserAgent    string       // "terraform-provider-jelou/<version>"
 	HTTPClient   *http.Client // nil: transport.NewHTTPClient defaults
+	// MaxRetries bounds how many more creates CreateIntegration sends while
+	// settling one whose answer was lost; the same setting, with the same
+	// meaning, as transport.Options.MaxRetries (0:
+	// transport.DefaultMaxRetries; negative: never).
+	MaxRetries int
 }
 
 // Client calls the Jelou External Support API. It is safe for concurrent use.
 type Client struct {
-	r *transport.Requester
+	r       *transport.Requester
+	resends int // see Config.MaxRetries
 }
 
 // NewClient checks cfg and returns a client. It fails when BaseURL is not a
@@ -107,7 +121,7 @@ func NewClient(cfg Config) (*Client, error) {
 		Authenticate: auth,
 		ErrorMessage: errorMessage,
 		Redact:       redact,
-	}}, nil
+	}, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
 }
 
 func checkCredential(name, v string) error {
@@ -126,6 +140,22 @@ type Integration struct {
 	SigningSecret string `json:"signingSecret"` // only set from the create response
 	CreatedAt     string `json:"createdAt"`     // ISO-8601, as the server sent it
 	UpdatedAt     string `json:"updatedAt"`
+
+	// Recovery is set by CreateIntegration when the create did not simply
+	// succeed at the first attempt (see CreateRecovery); nil otherwise.
+	Recovery *CreateRecovery `json:"-"`
+}
+
+// CreateRecovery says how CreateIntegration settled a create whose first
+// attempt's outcome was unknown. The integration it comes with was created
+// by the last attempt, and carries that attempt's SigningSecret.
+type CreateRecovery struct {
+	// Attempts is the number of creates sent (POST), the first included.
+	Attempts int
+	// Replaced lists the ids of integrations this create had provably
+	// stored without its answer (and so its signing secret) arriving, and
+	// deleted to create one whose secret is known.
+	Replaced []string
 }
 
 // CreateIntegrationRequest is the body of CreateIntegration.
@@ -151,14 +181,7 @@ func integrationPath(projectID string) (string, error) {
 	return "/v1/external-support/" + seg, nil
 }
 
-// CreateIntegration creates the project's integration. The result is the
-// only one that carries SigningSecret. A second create for the same project
-// fails with ErrConflict.
-func (c *Client) CreateIntegration(ctx context.Context, projectID string, req CreateIntegrationRequest) (*Integration, error) {
-	p, err := integrationPath(projectID)
-	if err != nil {
-		return nil, err
-	}
+func (c *Client) postIntegration(ctx context.Context, p string, req CreateIntegrationRequest) (*Integration, error) {
 	resp, err := c.r.Do(ctx, http.MethodPost, p, nil, req, req.Authorization)
 	if err != nil {
 		return nil, err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -71,7 +73,12 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 			"conversation events to `webhook_url`, signed with `X-Jelou-Signature`. A project has at most one integration.\n\n" +
 			"Jelou returns the `signing_secret` **only once**, in the response to the create call. The provider keeps it " +
 			"in state as a sensitive value; it cannot be read back later, so an imported integration has no secret. " +
-			"The only way to a new secret is to replace the resource (see the secret-rotation guide).",
+			"The only way to a new secret is to replace the resource (see the secret-rotation guide).\n\n" +
+			"If the connection drops during the create, the provider reads the project's integration before anything " +
+			"else: an integration it can prove this create made (created since the create was sent, allowing one minute " +
+			"of clock difference, with the same `webhook_url` and `auth_type`) has lost its secret and is replaced; one " +
+			"it cannot prove is never deleted, and the error shows how to import it. See the guide *Retries and " +
+			"interrupted creates*.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Identifier of the integration, as assigned by Jelou.",
@@ -227,19 +234,20 @@ func (r *externalSupportResource) Create(ctx context.Context, req resource.Creat
 	tflog.Debug(ctx, "Creating Jelou external support integration", map[string]any{"project_id": projectID})
 	integration, err := r.client.CreateIntegration(ctx, projectID, body)
 	if err != nil {
-		next := "Check the configuration and run terraform apply again."
-		if errors.Is(err, jelou.ErrConflict) {
-			next = fmt.Sprintf("Project %q already has an external support integration (Jelou allows one per project). "+
-				"To manage the existing one with Terraform, import it:\n\n"+
-				"  terraform import jelou_external_support.<name> %s\n\n"+
-				"or add an import block:\n\n"+
-				"  import {\n    to = jelou_external_support.<name>\n    id = %q\n  }\n\n"+
-				"An imported integration has no signing_secret (Jelou returns it only at creation); to get one, replace the resource.",
-				projectID, projectID, projectID)
-		}
-		resp.Diagnostics.AddError("Error Creating Jelou External Support Integration",
-			providerutil.APIErrorDetail(fmt.Sprintf("Creating the integration for project %q", projectID), err, next))
+		addCreateError(&resp.Diagnostics, projectID, err)
 		return
+	}
+	if rec := integration.Recovery; rec != nil {
+		// The client settled a create whose answer was lost (see
+		// jelou.Client.CreateIntegration); say what it did. No secret here.
+		fields := map[string]any{"project_id": projectID, "id": integration.ID, "attempts": rec.Attempts}
+		if len(rec.Replaced) > 0 {
+			fields["replaced_ids"] = rec.Replaced
+			tflog.Warn(ctx, "Replaced the Jelou integration an interrupted create had stored: its signing secret was lost, "+
+				"so it was deleted and created again", fields)
+		} else {
+			tflog.Info(ctx, "Sent the Jelou create again: the earlier attempt's answer was lost and nothing had been stored", fields)
+		}
 	}
 
 	state := plan
@@ -304,8 +312,12 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 		integration, err := r.client.UpdateIntegration(ctx, projectID, body)
 		if err != nil {
 			next := "Nothing was changed in the state; fix the cause and run terraform apply again."
-			if errors.Is(err, jelou.ErrNotFound) {
+			switch {
+			case errors.Is(err, jelou.ErrNotFound):
 				next = "The integration was deleted outside Terraform. Run terraform apply again to create it anew."
+			case errors.Is(err, jelou.ErrOutcomeUnknown):
+				next = "The change may or may not have reached Jelou. The state keeps the previous values; run terraform " +
+					"apply again: it reads the integration and sends whatever still differs."
 			}
 			resp.Diagnostics.AddError("Error Updating Jelou External Support Integration",
 				providerutil.APIErrorDetail(fmt.Sprintf("Updating the integration for project %q", projectID), err, next))
@@ -377,4 +389,54 @@ func (r *externalSupportResource) ImportState(ctx context.Context, req resource.
 			"for the imported integration of project %q. Receivers that verify X-Jelou-Signature need it: to get a fresh "+
 			"secret, replace the integration with terraform apply -replace=jelou_external_support.<name> (this deletes "+
 			"and recreates it; Jelou then signs with the new secret).", req.ID))
+}
+
+// addCreateError turns a failed create into a diagnostic: the integration
+// that cannot be proven to be this apply's, a create whose outcome could not
+// be settled, a conflict, or any other failure, each with its next step.
+func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
+	action := fmt.Sprintf("Creating the integration for project %q", projectID)
+	importSteps := providerutil.ImportInstructions("jelou_external_support", projectID)
+	var unproven *jelou.UnprovenIntegrationError
+	var recovery *jelou.CreateRecoveryError
+	switch {
+	case errors.As(err, &unproven):
+		diags.AddError("Jelou Integration Of Unproven Origin",
+			providerutil.OutcomeUnknownDetail(action, unproven.Err, fmt.Sprintf(
+				"The create's outcome was unknown, so the provider read the project afterwards: it has integration %s, "+
+					"which this apply cannot prove it created: %s. An integration the provider cannot prove it created is "+
+					"never deleted, so it was left untouched.\n\n"+
+					"If it is the integration this configuration should manage, import it:\n\n%s\n\n"+
+					"Jelou returns the signing secret only at creation, so an imported integration has no signing_secret; "+
+					"replace it once (terraform apply -replace=jelou_external_support.<name>) to get one. If it belongs to "+
+					"someone else, leave it: a project has at most one integration.",
+				unproven.IntegrationID, unproven.Reason, importSteps)))
+	case errors.As(err, &recovery) && recovery.IntegrationID != "":
+		diags.AddError("Jelou Integration Created Without Its Signing Secret",
+			providerutil.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
+				"The create's answer was lost, but integration %s was provably created by this apply, so its signing "+
+					"secret is lost. Deleting it to create one with a known secret failed: %s.\n\n"+
+					"It still exists, and blocks the next create (Jelou allows one integration per project). Import it,"+
+					"\n\n%s\n\nthen replace it (terraform apply -replace=jelou_external_support.<name>) to get a signing "+
+					"secret; or delete it outside Terraform and run terraform apply again.",
+				recovery.IntegrationID, strings.TrimSuffix(recovery.CheckErr.Error(), "."), importSteps)))
+	case errors.As(err, &recovery):
+		diags.AddError("Unknown Outcome Creating Jelou External Support Integration",
+			providerutil.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
+				"The create may have reached Jelou, and reading the project afterwards to find out failed: %s.\n\n"+
+					"Check whether project %q has an integration now (for example with the jelou_external_support data "+
+					"source). If it has none, run terraform apply again. If it has one, its signing secret is lost: "+
+					"import it,\n\n%s\n\nthen replace it (terraform apply -replace=jelou_external_support.<name>) to get one.",
+				strings.TrimSuffix(recovery.CheckErr.Error(), "."), projectID, importSteps)))
+	case errors.Is(err, jelou.ErrConflict):
+		diags.AddError("Error Creating Jelou External Support Integration",
+			providerutil.APIErrorDetail(action, err, fmt.Sprintf(
+				"Project %q already has an external support integration (Jelou allows one per project). "+
+					"To manage the existing one with Terraform, import it:\n\n%s\n\n"+
+					"An imported integration has no signing_secret (Jelou returns it only at creation); to get one, replace the resource.",
+				projectID, importSteps)))
+	default:
+		diags.AddError("Error Creating Jelou External Support Integration",
+			providerutil.APIErrorDetail(action, err, "Check the configuration and run terraform apply again."))
+	}
 }

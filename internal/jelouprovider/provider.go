@@ -28,10 +28,12 @@ const DefaultBaseURL = "https://gateway.jelou.ai/platform"
 
 // Environment variables read when the matching argument is not configured.
 const (
-	EnvAPIKey       = "JELOU_API_KEY"
-	EnvClientID     = "JELOU_CLIENT_ID"
-	EnvClientSecret = "JELOU_CLIENT_SECRET"
-	EnvBaseURL      = "JELOU_BASE_URL"
+	EnvAPIKey         = "JELOU_API_KEY"
+	EnvClientID       = "JELOU_CLIENT_ID"
+	EnvClientSecret   = "JELOU_CLIENT_SECRET"
+	EnvBaseURL        = "JELOU_BASE_URL"
+	EnvMaxRetries     = "JELOU_MAX_RETRIES"
+	EnvRequestTimeout = "JELOU_REQUEST_TIMEOUT"
 )
 
 var (
@@ -44,10 +46,12 @@ type jelouProvider struct {
 }
 
 type jelouProviderModel struct {
-	APIKey       types.String `tfsdk:"api_key"`
-	ClientID     types.String `tfsdk:"client_id"`
-	ClientSecret types.String `tfsdk:"client_secret"`
-	BaseURL      types.String `tfsdk:"base_url"`
+	APIKey         types.String `tfsdk:"api_key"`
+	ClientID       types.String `tfsdk:"client_id"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 // New returns a factory for the jelou provider at the given version.
@@ -98,6 +102,8 @@ func (p *jelouProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:   true,
 				Validators: []validator.String{validation.BaseURLValidator()},
 			},
+			providerutil.AttrMaxRetries:     providerutil.MaxRetriesAttribute(EnvMaxRetries),
+			providerutil.AttrRequestTimeout: providerutil.RequestTimeoutAttribute(EnvRequestTimeout),
 		},
 	}
 }
@@ -114,6 +120,13 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	clientSecret := providerutil.Setting{Attribute: "client_secret", EnvVar: EnvClientSecret, Label: "Jelou Client Secret", Config: cfg.ClientSecret}
 	baseURL := providerutil.Setting{Attribute: "base_url", EnvVar: EnvBaseURL, Label: "Jelou Base URL", Config: cfg.BaseURL}
 	if !providerutil.RejectUnknown(&resp.Diagnostics, "jelou", apiKey, clientID, clientSecret, baseURL) {
+		return
+	}
+	transportSettings, ok := providerutil.TransportSettings{
+		Provider: "jelou", Label: "Jelou", MaxRetries: cfg.MaxRetries, RequestTimeout: cfg.RequestTimeout,
+		EnvMaxRetries: EnvMaxRetries, EnvRequestTimeout: EnvRequestTimeout,
+	}.Resolve(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -161,9 +174,11 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	ctx = tflog.SetField(ctx, "jelou_base_url", clientCfg.BaseURL)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "api_key", "client_secret", "client_id", "authorization")
-	tflog.Debug(ctx, "Configuring Jelou API client", map[string]any{"auth_mode": authMode(clientCfg)})
+	tflog.Debug(ctx, "Configuring Jelou API client", map[string]any{"auth_mode": authMode(clientCfg),
+		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
 
-	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: providerutil.RetryLogger("Jelou")})
+	clientCfg.HTTPClient = transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("Jelou")))
+	clientCfg.MaxRetries = transportSettings.TransportMaxRetries()
 	client, err := jelou.NewClient(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Jelou API Client", "The Jelou API client could not be created: "+err.Error())

@@ -23,6 +23,13 @@ var (
 	ErrUnauthorized = transport.ErrUnauthorized // 401, 403
 	ErrConflict     = transport.ErrConflict     // 409
 	ErrValidation   = transport.ErrValidation   // 400, 422
+
+	// ErrOutcomeUnknown: a create may have reached the server, and what
+	// became of it could not be settled (see CreateWebhook).
+	ErrOutcomeUnknown = transport.ErrOutcomeUnknown
+	// ErrAmbiguousCreate: several webhooks match a create whose answer was
+	// lost (see CreateWebhook and AmbiguousCreateError).
+	ErrAmbiguousCreate = errors.New("several webhooks match the create")
 )
 
 // DefaultUserAgent is sent when Config.UserAgent is empty.
@@ -35,11 +42,17 @@ type Config struct {
 	APIKey     string       // office API key, sent as x-jurichat-api-key
 	UserAgent  string       // "terraform-provider-jurichat/<version>"
 	HTTPClient *http.Client // nil: transport.NewHTTPClient defaults
+	// MaxRetries bounds how many times CreateWebhook sends a create again
+	// after proving that one whose answer was lost stored nothing; the same
+	// setting, with the same meaning, as transport.Options.MaxRetries (0:
+	// transport.DefaultMaxRetries; negative: never).
+	MaxRetries int
 }
 
 // Client calls the JuriChat Webhooks API. It is safe for concurrent use.
 type Client struct {
-	r *transport.Requester
+	r       *transport.Requester
+	resends int // see Config.MaxRetries
 }
 
 // NewClient checks cfg and returns a client. It fails when BaseURL is not a
@@ -99,7 +112,7 @@ func NewClient(cfg Config) (*Client, error) {
 		Authenticate: auth,
 		ErrorMessage: errorMessage,
 		Redact:       redact,
-	}}, nil
+	}, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
 }
 
 func segment(what, id string) (string, error) {
@@ -120,11 +133,7 @@ func headerValues(h map[string]string) []string {
 	return out
 }
 
-// CreateWebhook creates a webhook. The result carries Secret and Headers.
-func (c *Client) CreateWebhook(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
-	if req.Events == nil {
-		req.Events = []string{} // let the server say "at least one event", not "must be an array"
-	}
+func (c *Client) postWebhook(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
 	resp, err := c.r.Do(ctx, http.MethodPost, "/webhooks", nil, req, headerValues(req.Headers)...)
 	if err != nil {
 		return nil, err

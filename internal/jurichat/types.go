@@ -19,6 +19,23 @@ type Webhook struct {
 	CreatedAt   string            `json:"createdAt"`
 	UpdatedAt   string            `json:"updatedAt"`
 	Stats       *WebhookStats     `json:"stats,omitempty"` // from list only
+
+	// Recovery is set by CreateWebhook when the create did not simply
+	// succeed at the first attempt (see CreateRecovery); nil otherwise.
+	Recovery *CreateRecovery `json:"-"`
+}
+
+// CreateRecovery says how CreateWebhook settled a create whose first
+// attempt's outcome was unknown.
+type CreateRecovery struct {
+	// Attempts is the number of creates sent (POST /webhooks), the first
+	// included.
+	Attempts int
+	// Adopted is true when the webhook was not taken from a create's answer
+	// but found by listing the webhooks, matched with what was sent, and
+	// read back (secret included): a create that had been stored although
+	// its answer was lost.
+	Adopted bool
 }
 
 // WebhookStats summarises a webhook's deliveries (list only).

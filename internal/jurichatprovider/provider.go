@@ -31,9 +31,11 @@ const DefaultBaseURL = "https://api.jurichat.com"
 
 // Environment variables read when the matching argument is not configured.
 const (
-	EnvToken   = "JURICHAT_TOKEN"
-	EnvAPIKey  = "JURICHAT_API_KEY"
-	EnvBaseURL = "JURICHAT_BASE_URL"
+	EnvToken          = "JURICHAT_TOKEN"
+	EnvAPIKey         = "JURICHAT_API_KEY"
+	EnvBaseURL        = "JURICHAT_BASE_URL"
+	EnvMaxRetries     = "JURICHAT_MAX_RETRIES"
+	EnvRequestTimeout = "JURICHAT_REQUEST_TIMEOUT"
 )
 
 var (
@@ -47,9 +49,11 @@ type jurichatProvider struct {
 }
 
 type jurichatProviderModel struct {
-	Token   types.String `tfsdk:"token"`
-	APIKey  types.String `tfsdk:"api_key"`
-	BaseURL types.String `tfsdk:"base_url"`
+	Token          types.String `tfsdk:"token"`
+	APIKey         types.String `tfsdk:"api_key"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 // providerData is what Configure hands to every resource, data source and
@@ -100,6 +104,8 @@ func (p *jurichatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:   true,
 				Validators: []validator.String{validation.BaseURLValidator()},
 			},
+			providerutil.AttrMaxRetries:     providerutil.MaxRetriesAttribute(EnvMaxRetries),
+			providerutil.AttrRequestTimeout: providerutil.RequestTimeoutAttribute(EnvRequestTimeout),
 		},
 	}
 }
@@ -115,6 +121,13 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 	apiKey := providerutil.Setting{Attribute: "api_key", EnvVar: EnvAPIKey, Label: "JuriChat API Key", Config: cfg.APIKey}
 	baseURL := providerutil.Setting{Attribute: "base_url", EnvVar: EnvBaseURL, Label: "JuriChat Base URL", Config: cfg.BaseURL}
 	if !providerutil.RejectUnknown(&resp.Diagnostics, "jurichat", token, apiKey, baseURL) {
+		return
+	}
+	transportSettings, ok := providerutil.TransportSettings{
+		Provider: "jurichat", Label: "JuriChat", MaxRetries: cfg.MaxRetries, RequestTimeout: cfg.RequestTimeout,
+		EnvMaxRetries: EnvMaxRetries, EnvRequestTimeout: EnvRequestTimeout,
+	}.Resolve(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -152,9 +165,11 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 
 	ctx = tflog.SetField(ctx, "jurichat_base_url", clientCfg.BaseURL)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "api_key", "authorization", "x-jurichat-api-key", "secret", "headers")
-	tflog.Debug(ctx, "Configuring JuriChat API client", map[string]any{"auth_mode": authMode(clientCfg)})
+	tflog.Debug(ctx, "Configuring JuriChat API client", map[string]any{"auth_mode": authMode(clientCfg),
+		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
 
-	clientCfg.HTTPClient = transport.NewHTTPClient(transport.Options{OnRetry: providerutil.RetryLogger("JuriChat")})
+	clientCfg.HTTPClient = transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("JuriChat")))
+	clientCfg.MaxRetries = transportSettings.TransportMaxRetries()
 	client, err := jurichat.NewClient(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create JuriChat API Client", "The JuriChat API client could not be created: "+err.Error())

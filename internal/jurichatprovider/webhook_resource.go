@@ -63,7 +63,10 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"`X-JuriChat-Delivery` (a unique delivery id) and the custom `headers`.\n\n" +
 			"Every argument is updated in place. JuriChat returns the `secret` whenever the webhook is read, so " +
 			"refresh keeps it current and an imported webhook has it too. To hand the secret to a write-only " +
-			"argument without storing it anywhere, use the `jurichat_webhook_secret` ephemeral resource.",
+			"argument without storing it anywhere, use the `jurichat_webhook_secret` ephemeral resource.\n\n" +
+			"If the connection drops during the create, the provider looks for the webhook it may have stored (same " +
+			"arguments, created since the create was sent) and adopts it instead of creating a duplicate; when several " +
+			"match, it adopts none and lists them for import. See the guide *Retries and interrupted creates*.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Identifier of the webhook, as assigned by JuriChat. Import uses it.",
@@ -246,9 +249,18 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	tflog.Debug(ctx, "Creating JuriChat webhook", map[string]any{"name": body.Name, "events": body.Events, "header_count": len(body.Headers)})
 	hook, err := r.data.client.CreateWebhook(ctx, body)
 	if err != nil {
-		resp.Diagnostics.AddError("Error Creating JuriChat Webhook",
-			providerutil.APIErrorDetail(fmt.Sprintf("Creating the webhook %q", body.Name), err, nextStep(err, "Check the configuration and run terraform apply again.")))
+		addCreateError(&resp.Diagnostics, body.Name, err)
 		return
+	}
+	if rec := hook.Recovery; rec != nil {
+		// The client settled a create whose answer was lost (see
+		// jurichat.Client.CreateWebhook); say what it did. No secret here.
+		fields := map[string]any{"id": hook.ID, "name": body.Name, "attempts": rec.Attempts}
+		if rec.Adopted {
+			tflog.Warn(ctx, "Adopted the JuriChat webhook an interrupted create had stored, instead of creating a duplicate", fields)
+		} else {
+			tflog.Info(ctx, "Sent the JuriChat create again: the earlier attempt's answer was lost and nothing had been stored", fields)
+		}
 	}
 
 	state := plan
@@ -330,8 +342,12 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		hook, err := r.data.client.UpdateWebhook(ctx, id, body)
 		if err != nil {
 			next := "Nothing was changed in the state; fix the cause and run terraform apply again."
-			if errors.Is(err, jurichat.ErrNotFound) {
+			switch {
+			case errors.Is(err, jurichat.ErrNotFound):
 				next = "The webhook was deleted outside Terraform. Run terraform apply again to create it anew."
+			case errors.Is(err, jurichat.ErrOutcomeUnknown):
+				next = "The change may or may not have reached JuriChat. The state keeps the previous values; run terraform " +
+					"apply again: it reads the webhook and sends whatever still differs."
 			}
 			resp.Diagnostics.AddError("Error Updating JuriChat Webhook",
 				providerutil.APIErrorDetail(fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", ")), err, nextStep(err, next)))
@@ -425,4 +441,50 @@ func nextStep(err error, next string) string {
 			EnvAPIKey + ") to a valid office API key."
 	}
 	return next
+}
+
+// addCreateError turns a failed create into a diagnostic: several webhooks
+// matching a create whose answer was lost, a create whose outcome could not
+// be settled, or any other failure, each with its next step.
+func addCreateError(diags *diag.Diagnostics, name string, err error) {
+	action := fmt.Sprintf("Creating the webhook %q", name)
+	var ambiguous *jurichat.AmbiguousCreateError
+	var recovery *jurichat.CreateRecoveryError
+	switch {
+	case errors.As(err, &ambiguous):
+		var imports strings.Builder
+		for _, id := range ambiguous.IDs {
+			fmt.Fprintf(&imports, "  - %s\n", id)
+		}
+		diags.AddError("Several Matching JuriChat Webhooks",
+			providerutil.OutcomeUnknownDetail(action, ambiguous.Err, fmt.Sprintf(
+				"The create's outcome was unknown, so the provider listed the webhooks to find the one it may have "+
+					"stored: %d webhooks created since the create was sent match the configuration (name, url, events, "+
+					"is_active, description and headers):\n\n%s\n"+
+					"Which one (if any) this apply created cannot be told, so none was adopted and no new one was created. "+
+					"Import the one this configuration should manage:\n\n%s\n\n"+
+					"and delete those nobody uses: each receives events signed with its own secret.",
+				len(ambiguous.IDs), imports.String(), providerutil.ImportInstructions("jurichat_webhook", ambiguous.IDs[0]))))
+	case errors.As(err, &recovery):
+		diags.AddError("Unknown Outcome Creating JuriChat Webhook",
+			providerutil.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
+				"The create may have reached JuriChat, and listing the webhooks afterwards to find out failed: %s.\n\n"+
+					"Check whether a webhook named %q was created just now (for example with the jurichat_webhooks data "+
+					"source). If there is none, run terraform apply again. If there is one, import it rather than "+
+					"creating a duplicate:\n\n%s",
+				strings.TrimSuffix(recovery.CheckErr.Error(), "."), name,
+				providerutil.ImportInstructions("jurichat_webhook", "<webhook id>"))+credentialsStep(err)))
+	default:
+		diags.AddError("Error Creating JuriChat Webhook",
+			providerutil.APIErrorDetail(action, err, nextStep(err, "Check the configuration and run terraform apply again.")))
+	}
+}
+
+// credentialsStep adds the credentials step when the failure was a rejection
+// of them.
+func credentialsStep(err error) string {
+	if errors.Is(err, jurichat.ErrUnauthorized) {
+		return "\n\n" + nextStep(err, "")
+	}
+	return ""
 }

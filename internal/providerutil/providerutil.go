@@ -71,6 +71,17 @@ func RejectUnknown(diags *diag.Diagnostics, provider string, settings ...Setting
 // what failed, the server's own message and HTTP status when the error came
 // from the API, and the next step. The error text never carries credentials.
 func APIErrorDetail(action string, err error, next string) string {
+	return errorDetail(action, err, next, true)
+}
+
+// OutcomeUnknownDetail is APIErrorDetail for a create whose outcome was
+// unknown (cause) and that the API client went on to settle: the status
+// hints ("run the command again") are left out, since next says what to do.
+func OutcomeUnknownDetail(action string, cause error, next string) string {
+	return errorDetail(action, cause, next, false)
+}
+
+func errorDetail(action string, err error, next string, hints bool) string {
 	var b strings.Builder
 	b.WriteString(action)
 	b.WriteString(" failed")
@@ -81,7 +92,7 @@ func APIErrorDetail(action string, err error, next string) string {
 			fmt.Fprintf(&b, ".\n\nThe server said: %s", apiErr.Message)
 		}
 		b.WriteString(".")
-		if hint := statusHint(apiErr.StatusCode); hint != "" {
+		if hint := statusHint(apiErr.StatusCode); hint != "" && hints {
 			b.WriteString("\n\n")
 			b.WriteString(hint)
 		}
@@ -122,4 +133,13 @@ func RetryLogger(vendor string) func(ctx context.Context, method, reqPath string
 		}
 		tflog.Warn(ctx, "Retrying "+vendor+" API request", fields)
 	}
+}
+
+// ImportInstructions tells how to bring an existing object under Terraform:
+// the terraform import command and the equivalent import block, for a
+// resource of resourceType (e.g. "jelou_external_support") whose import id
+// is id.
+func ImportInstructions(resourceType, id string) string {
+	return fmt.Sprintf("  terraform import %s.<name> %s\n\nor add an import block (Terraform 1.5 and later):\n\n"+
+		"  import {\n    to = %s.<name>\n    id = %q\n  }", resourceType, id, resourceType, id)
 }

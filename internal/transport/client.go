@@ -19,7 +19,7 @@ import (
 const (
 	DefaultMaxRetries     = 4
 	DefaultRetryWaitMin   = 1 * time.Second
-	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultRetryWaitMax   = 60 * time.Second
 	DefaultRequestTimeout = 60 * time.Second
 )
 
@@ -28,8 +28,10 @@ type Options struct {
 	// MaxRetries is the number of retries after the first attempt.
 	// 0 means DefaultMaxRetries; a negative value disables retries.
 	MaxRetries int
-	// RetryWaitMin and RetryWaitMax bound the wait between attempts,
-	// including a server's Retry-After. 0 means the default.
+	// RetryWaitMin and RetryWaitMax bound the wait between attempts. A
+	// server's Retry-After is honoured exactly; one longer than RetryWaitMax
+	// ends the retries (the answer goes to the caller) rather than being
+	// cut short. 0 means the default.
 	RetryWaitMin, RetryWaitMax time.Duration
 	// RequestTimeout bounds each attempt (connecting, sending, and reading
 	// the whole response). 0 means DefaultRequestTimeout; negative disables it.
@@ -49,17 +51,20 @@ type Options struct {
 }
 
 // NewHTTPClient returns an *http.Client that retries on 429, 502, 503, 504
-// and connection failures, with exponential backoff and jitter between
-// RetryWaitMin and RetryWaitMax, honouring Retry-After (seconds or an HTTP
-// date, capped at RetryWaitMax) and the request context, which cancels a
-// wait at once.
+// and connection failures, at most MaxRetries times, with exponential
+// backoff and jitter between RetryWaitMin and RetryWaitMax. It honours
+// Retry-After (seconds or an HTTP date): the retry waits exactly that long,
+// and a Retry-After longer than RetryWaitMax ends the retries instead of
+// being cut short. The request context cancels an attempt or a wait at once.
 //
 // Requests that are not idempotent (POST, PATCH, and any method other than
 // GET, HEAD, OPTIONS, TRACE, PUT and DELETE) are never resent once they may
 // have reached the server: they are retried only after a 429 or 503 answer
 // (the server did not act on them) or when the connection failed before any
-// byte was written (no connection obtained, e.g. connection refused). A
-// request carrying an Idempotency-Key header counts as idempotent.
+// byte was written (no connection obtained, e.g. connection refused). When
+// such a request fails after its connection was obtained (reset, EOF,
+// timeout, cancellation), the error wraps ErrOutcomeUnknown. A request
+// carrying an Idempotency-Key header counts as idempotent.
 //
 // When retries run out, the last response is returned as is (so callers see
 // the real status and body), or the last error wrapped with the attempt count.
@@ -75,7 +80,9 @@ func NewHTTPClient(o Options) *http.Client {
 		rc.HTTPClient = &http.Client{Transport: o.Transport}
 	}
 	rc.HTTPClient.Timeout = o.RequestTimeout
-	rc.CheckRetry = checkRetry
+	rc.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		return checkRetry(ctx, resp, err, o.RetryWaitMax)
+	}
 	rc.Backoff = backoff
 	rc.ErrorHandler = giveUp
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, i int) {
@@ -140,7 +147,11 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		// FromRequest has read the body into memory; a RoundTripper closes it.
 		_ = req.Body.Close()
 	}
-	return t.rc.Do(rreq)
+	resp, err := t.rc.Do(rreq)
+	if err != nil && st.outcomeUnknown() {
+		err = markOutcomeUnknown(err)
+	}
+	return resp, err
 }
 
 // CloseIdleConnections lets (*http.Client).CloseIdleConnections reach the pool.
@@ -157,6 +168,7 @@ type requestState struct {
 
 	mu         sync.Mutex
 	connected  bool  // this attempt obtained a connection, so bytes may have been written
+	unknown    bool  // this attempt of a non-idempotent request may have been acted on
 	lastStatus int   // previous attempt's status, for OnRetry
 	lastErr    error // previous attempt's error, for OnRetry
 }
@@ -177,8 +189,22 @@ func (s *requestState) markConnected() {
 func (s *requestState) beginAttempt() (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.connected = false
+	s.connected, s.unknown = false, false
 	return s.lastStatus, s.lastErr
+}
+
+func (s *requestState) setUnknown(v bool) {
+	s.mu.Lock()
+	s.unknown = v
+	s.mu.Unlock()
+}
+
+// outcomeUnknown reports whether the last attempt failed in a way that
+// leaves unknown whether the server acted on it.
+func (s *requestState) outcomeUnknown() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unknown
 }
 
 func (s *requestState) record(status int, err error) {
@@ -198,20 +224,30 @@ func (s *requestState) mayHaveBeenSent(err error) bool {
 }
 
 func isIdempotent(req *http.Request) bool {
-	switch req.Method {
+	return idempotentMethod(req.Method) || req.Header.Get("Idempotency-Key") != "" || req.Header.Get("X-Idempotency-Key") != ""
+}
+
+// idempotentMethod reports whether repeating a request with this method has
+// the same effect as sending it once (RFC 9110, section 9.2.2).
+func idempotentMethod(method string) bool {
+	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
 		return true
 	}
-	return req.Header.Get("Idempotency-Key") != "" || req.Header.Get("X-Idempotency-Key") != ""
+	return false
 }
 
-// checkRetry is the retry policy (see NewHTTPClient).
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// checkRetry is the retry policy (see NewHTTPClient). It also records, for
+// a request that is not idempotent, whether a failed attempt may have been
+// acted on (RoundTrip then marks the error with ErrOutcomeUnknown).
+func checkRetry(ctx context.Context, resp *http.Response, err error, maxWait time.Duration) (bool, error) {
 	st := stateFrom(ctx)
 	if st == nil { // not from our RoundTripper: be conservative
 		st = &requestState{connected: true}
 	}
 	if err != nil {
+		sent := st.mayHaveBeenSent(err)
+		st.setUnknown(!st.idempotent && sent)
 		if ctx.Err() != nil {
 			return false, nil //nolint:nilerr // CheckRetry contract: a nil error makes retryablehttp return the request's own error
 		}
@@ -220,12 +256,13 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		if ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !ok {
 			return false, nil
 		}
-		if !st.idempotent && st.mayHaveBeenSent(err) {
+		if !st.idempotent && sent {
 			return false, nil
 		}
 		st.record(0, unwrapURLError(err))
 		return true, nil
 	}
+	st.setUnknown(false) // an answer: the caller reads its status
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		// The server did not act on the request: safe for every method.
@@ -240,13 +277,20 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctx.Err() != nil {
 		return false, nil //nolint:nilerr // cancelled: hand the response already received to the caller rather than retry
 	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d > maxWait {
+		// Retrying sooner than the server asked is futile, and waiting
+		// longer than configured is not what the user wants: hand the
+		// answer (for example a 429 "retry later") to the caller.
+		return false, nil
+	}
 	st.record(resp.StatusCode, nil)
 	return true, nil
 }
 
-// backoff waits per the server's Retry-After when it sent one (capped at max),
-// otherwise exponentially from min with "equal jitter": a random wait between
-// half and all of min·2^attempt, never below min nor above max.
+// backoff waits per the server's Retry-After when it sent one (checkRetry has
+// made sure it is within max), otherwise exponentially from min with "equal
+// jitter": a random wait between half and all of min·2^attempt, never below
+// min nor above max.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {

@@ -21,6 +21,44 @@ var (
 	ErrValidation   = errors.New("validation failed") // 400, 422
 )
 
+// ErrOutcomeUnknown is wrapped by the error of a request that is not
+// idempotent (POST, PATCH) and may have reached the server, so that whether
+// the server acted on it is unknown:
+//
+//   - the connection failed after it had been obtained: reset, EOF, a
+//     timeout or a cancellation once the request may have been written;
+//   - a 2xx answer whose body could not be read to the end;
+//   - a POST answered 500, 502 or 504 (by *APIError.Is): the server, or the
+//     one behind a gateway, may have stored the request before failing.
+//
+// The transport never sends such a request again (see NewHTTPClient); the
+// caller decides, typically by reading back what it meant to create. A
+// request that provably did not reach the server (connection refused, 429,
+// 503) never carries it.
+var ErrOutcomeUnknown = errors.New("the request may have reached the server, so its outcome is unknown")
+
+// outcomeUnknownError marks err with ErrOutcomeUnknown; errors.Is and
+// errors.As still reach err. Its text is err's: what the caller does about
+// the unknown outcome (read back, report) is for the caller to say.
+type outcomeUnknownError struct{ err error }
+
+func markOutcomeUnknown(err error) error {
+	if err == nil || errors.Is(err, ErrOutcomeUnknown) {
+		return err
+	}
+	return &outcomeUnknownError{err: err}
+}
+
+func (e *outcomeUnknownError) Error() string { return e.err.Error() }
+
+func (e *outcomeUnknownError) Unwrap() []error { return []error{e.err, ErrOutcomeUnknown} }
+
+// Timeout keeps (*url.Error).Timeout working through the wrapper.
+func (e *outcomeUnknownError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.err, &t) && t.Timeout()
+}
+
 // ErrUnexpectedResponse is wrapped by the error returned when a successful
 // (2xx) response cannot be understood: invalid JSON, an unexpected shape, or
 // a body larger than the limit.
@@ -56,9 +94,15 @@ func (e *APIError) Error() string {
 }
 
 // Is reports whether the status maps onto target: 404 → ErrNotFound,
-// 401 and 403 → ErrUnauthorized, 409 → ErrConflict, 400 and 422 → ErrValidation.
+// 401 and 403 → ErrUnauthorized, 409 → ErrConflict, 400 and 422 →
+// ErrValidation; and a POST answered 500, 502 or 504 → ErrOutcomeUnknown
+// (the server may have acted before failing). 503 and 429 never are: they
+// say the server did not act.
 func (e *APIError) Is(target error) bool {
 	switch target {
+	case ErrOutcomeUnknown:
+		return e.Method == http.MethodPost && (e.StatusCode == http.StatusInternalServerError ||
+			e.StatusCode == http.StatusBadGateway || e.StatusCode == http.StatusGatewayTimeout)
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrUnauthorized:

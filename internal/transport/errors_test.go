@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAPIErrorError(t *testing.T) {
@@ -60,5 +61,77 @@ func TestAPIErrorNeverCarriesRequestData(t *testing.T) {
 	e := &APIError{StatusCode: http.StatusUnauthorized, Method: "GET", Path: "/v1/external-support/p1", Message: "Invalid API key"}
 	if strings.Count(e.Error(), ":") != 2 {
 		t.Errorf("unexpected format %q", e.Error())
+	}
+}
+
+func TestAPIErrorOutcomeUnknown(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		status int
+		want   bool
+	}{
+		{"POST", 500, true}, {"POST", 502, true}, {"POST", 504, true},
+		{"POST", 503, false}, {"POST", 429, false}, {"POST", 501, false}, {"POST", 409, false}, {"POST", 400, false},
+		{"PATCH", 500, false}, {"PATCH", 502, false}, {"GET", 500, false}, {"GET", 504, false}, {"DELETE", 502, false},
+	} {
+		err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: c.status, Method: c.method, Path: "/p"})
+		if got := errors.Is(err, ErrOutcomeUnknown); got != c.want {
+			t.Errorf("%s %d: errors.Is(err, ErrOutcomeUnknown) = %v, want %v", c.method, c.status, got, c.want)
+		}
+	}
+}
+
+func TestOutcomeUnknownWrapper(t *testing.T) {
+	inner := &APIError{StatusCode: 404, Method: "POST", Path: "/p"}
+	err := markOutcomeUnknown(fmt.Errorf("ctx: %w", inner))
+	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrNotFound) {
+		t.Errorf("the wrapper hides a sentinel: %v", err)
+	}
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr != inner {
+		t.Error("errors.As does not reach the wrapped APIError")
+	}
+	var w *outcomeUnknownError
+	if !errors.As(markOutcomeUnknown(err), &w) || errors.As(w.err, new(*outcomeUnknownError)) {
+		t.Error("an error already marked is wrapped again")
+	}
+	if markOutcomeUnknown(nil) != nil {
+		t.Error("nil is wrapped")
+	}
+	if err.Error() != "ctx: POST /p: HTTP 404 Not Found" {
+		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+func TestResendBudget(t *testing.T) {
+	for in, want := range map[int]int{0: DefaultMaxRetries, -1: 0, -5: 0, 1: 1, 7: 7} {
+		if got := ResendBudget(in); got != want {
+			t.Errorf("ResendBudget(%d) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestCreatedSince(t *testing.T) {
+	sent := time.Date(2025, 6, 1, 12, 0, 0, 500_000_000, time.UTC)
+	cases := []struct {
+		createdAt string
+		since, ok bool
+	}{
+		{"2025-06-01T12:00:01.000Z", true, true},
+		{"2025-06-01T12:00:00.000Z", true, true}, // truncated to the millisecond, before sent: within the skew
+		{"2025-06-01T11:59:10Z", true, true},
+		{"2025-06-01T13:59:10+02:00", true, true},
+		{"2025-06-01T11:58:59Z", false, true},
+		{"2024-01-01T00:00:00Z", false, true},
+		{"", false, false},
+		{"yesterday", false, false},
+		{"1748779200000", false, false},
+		{"2025-06-01 12:00:01", false, false},
+	}
+	for _, c := range cases {
+		since, ok := CreatedSince(c.createdAt, sent)
+		if since != c.since || ok != c.ok {
+			t.Errorf("CreatedSince(%q) = %v, %v; want %v, %v", c.createdAt, since, ok, c.since, c.ok)
+		}
 	}
 }

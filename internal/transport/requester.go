@@ -61,7 +61,9 @@ type Response struct {
 // A non-2xx answer returns a *APIError whose Message comes from the body,
 // with the Redact values and the call's own sensitive values (credentials
 // carried in the request body) scrubbed; a failure to reach the server
-// returns the transport error, wrapped.
+// returns the transport error, wrapped. For a method that is not idempotent,
+// an error that leaves unknown whether the server acted wraps
+// ErrOutcomeUnknown (see there).
 func (r *Requester) Do(ctx context.Context, method, path string, query url.Values, body any, sensitive ...string) (*Response, error) {
 	if r.BaseURL == nil {
 		return nil, errors.New("transport: Requester has no BaseURL")
@@ -138,7 +140,12 @@ func (r *Requester) Do(ctx context.Context, method, path string, query url.Value
 		}
 	}
 	if readErr != nil {
-		return nil, fmt.Errorf("%s: %s %s: reading the response: %w", r.service(), method, path, readErr)
+		err := fmt.Errorf("%s: %s %s: reading the response: %w", r.service(), method, path, readErr)
+		if !idempotentMethod(method) {
+			// The server answered 2xx: it acted, but what it said is lost.
+			err = markOutcomeUnknown(err)
+		}
+		return nil, err
 	}
 	if tooLarge {
 		return nil, out.Unexpected(fmt.Sprintf("the body is larger than %d bytes", limit))

@@ -249,3 +249,79 @@ func TestFlexString(t *testing.T) {
 		}
 	}
 }
+
+// Through the Requester, ErrOutcomeUnknown marks a POST that may have been
+// acted on, beside the status sentinels, which keep working.
+func TestRequesterOutcomeUnknown(t *testing.T) {
+	type answer struct {
+		status int
+		drop   bool // read the request, then close the connection
+		short  bool // answer 200 with a body cut short
+	}
+	cases := []struct {
+		name    string
+		method  string
+		answer  answer
+		unknown bool
+		also    error
+	}{
+		{"POST dropped", http.MethodPost, answer{drop: true}, true, nil},
+		{"PATCH dropped", http.MethodPatch, answer{drop: true}, true, nil},
+		{"POST 200 cut short", http.MethodPost, answer{short: true}, true, nil},
+		{"GET 200 cut short", http.MethodGet, answer{short: true}, false, nil},
+		{"POST 500", http.MethodPost, answer{status: 500}, true, nil},
+		{"POST 502", http.MethodPost, answer{status: 502}, true, nil},
+		{"POST 504", http.MethodPost, answer{status: 504}, true, nil},
+		{"POST 503", http.MethodPost, answer{status: 503}, false, nil},
+		{"POST 429", http.MethodPost, answer{status: 429}, false, nil},
+		{"POST 409", http.MethodPost, answer{status: 409}, false, ErrConflict},
+		{"POST 400", http.MethodPost, answer{status: 400}, false, ErrValidation},
+		{"PATCH 500", http.MethodPatch, answer{status: 500}, false, nil},
+		{"PATCH 404", http.MethodPatch, answer{status: 404}, false, ErrNotFound},
+		{"GET 502", http.MethodGet, answer{status: 502}, false, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, _ := newRequester(t, "", func(w http.ResponseWriter, _ *http.Request) {
+				switch {
+				case c.answer.drop:
+					conn, _, err := w.(http.Hijacker).Hijack()
+					if err == nil {
+						conn.Close()
+					}
+				case c.answer.short:
+					w.Header().Set("Content-Length", "100")
+					w.WriteHeader(200)
+					_, _ = w.Write([]byte(`{"id":`))
+					if f, ok := w.(http.Flusher); ok {
+						f.Flush()
+					}
+					conn, _, err := w.(http.Hijacker).Hijack()
+					if err == nil {
+						conn.Close()
+					}
+				default:
+					w.WriteHeader(c.answer.status)
+				}
+			})
+			r.HTTPClient = NewHTTPClient(Options{MaxRetries: -1})
+			var body any
+			if c.method != http.MethodGet {
+				body = map[string]string{"k": "v"}
+			}
+			_, err := r.Do(context.Background(), c.method, "/v1/things", nil, body)
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			if got := errors.Is(err, ErrOutcomeUnknown); got != c.unknown {
+				t.Errorf("errors.Is(err, ErrOutcomeUnknown) = %v, want %v: %v", got, c.unknown, err)
+			}
+			if c.also != nil && !errors.Is(err, c.also) {
+				t.Errorf("errors.Is(err, %v) = false: %v", c.also, err)
+			}
+			if strings.Contains(err.Error(), "super-secret-key") {
+				t.Error("error text carries the credential")
+			}
+		})
+	}
+}

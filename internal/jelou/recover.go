@@ -1,0 +1,194 @@
+package jelou
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+)
+
+// CreateIntegration creates the project's integration. The result is the
+// only one that carries SigningSecret. A second create for the same project
+// fails with ErrConflict.
+//
+// # Creates whose outcome is unknown
+//
+// The transport never sends a create again once it may have reached the
+// server (see transport.NewHTTPClient): a connection reset, EOF or timeout
+// after the request was written, a 2xx answer cut short, or a 500, 502 or
+// 504 answer leave it unknown whether Jelou stored the integration
+// (transport.ErrOutcomeUnknown). Jelou allows one integration per project and
+// returns its signing secret only in the create's answer, so an integration
+// stored by a create whose answer was lost works but signs with a secret
+// nobody has. CreateIntegration settles the outcome by reading the project's
+// integration (GET), under one rule: it deletes an integration only when it
+// can prove that this very call created it.
+//
+//  1. 404, nothing stored: sending the create again is safe, and it is sent
+//     again.
+//  2. An integration that this call provably created: its createdAt is at
+//     or after the moment the first create was sent, less
+//     transport.CreateClockSkew (one minute, for the difference between
+//     Jelou's clock and ours), AND its webhookUrl and authType are those
+//     sent (authType no_auth when none was sent). Its secret is lost, so it
+//     is deleted and the create sent again, to obtain an integration whose
+//     secret is known. Recovery.Replaced lists what was deleted.
+//  3. An integration that cannot be proven to be this call's: created
+//     before (it existed already, and the lost answer was a 409), different
+//     values (someone else's), or a createdAt missing or unreadable. It is
+//     never deleted. The error (*UnprovenIntegrationError,
+//     ErrUnprovenIntegration) explains why, so that the user can adopt it
+//     (import by project id, then replace it to get a secret) or remove it.
+//  4. A create sent again that is answered 409 Conflict means an earlier
+//     attempt landed after all (or someone else's create did): the
+//     integration is read and judged as in 2 and 3.
+//  5. Reading or deleting fails (or ctx ends): the error
+//     (*CreateRecoveryError) wraps ErrOutcomeUnknown, the create's error and
+//     the failure, and says how to check by hand.
+//
+// Creates are sent again at most Config.MaxRetries times in all. When the
+// budget runs out, an integration this call provably created is still
+// deleted (it has no usable secret, and leaving it would block the next
+// create with a 409), and the error says that nothing remains, so that
+// running again converges. Every successful result carries the secret from
+// the answer of the create that made it.
+func (c *Client) CreateIntegration(ctx context.Context, projectID string, req CreateIntegrationRequest) (*Integration, error) {
+	p, err := integrationPath(projectID)
+	if err != nil {
+		return nil, err
+	}
+	firstSent := time.Now()
+	integration, err := c.postIntegration(ctx, p, req)
+	cause := err // the last failure whose outcome was unknown
+	var replaced []string
+	for attempts := 1; ; attempts++ {
+		switch {
+		case err == nil:
+			if attempts > 1 {
+				integration.Recovery = &CreateRecovery{Attempts: attempts, Replaced: replaced}
+			}
+			return integration, nil
+		case errors.Is(err, ErrOutcomeUnknown):
+			cause = err
+		case attempts > 1 && errors.Is(err, ErrConflict):
+			// Sent again, refused: an earlier attempt landed after all, or
+			// someone else's create did. The integration is judged below.
+		default:
+			return nil, err
+		}
+
+		recoveryErr := func(id string, e error) error {
+			return &CreateRecoveryError{ProjectID: projectID, IntegrationID: id, Attempts: attempts, Err: cause, CheckErr: e}
+		}
+		if e := ctx.Err(); e != nil {
+			return nil, recoveryErr("", e)
+		}
+		existing, getErr := c.GetIntegration(ctx, projectID)
+		switch {
+		case errors.Is(getErr, ErrNotFound):
+			if attempts > c.resends {
+				return nil, fmt.Errorf("jelou: creating the integration of project %q: %d attempt(s) failed without an answer "+
+					"(last: %s), and reading the project afterwards found no integration: nothing was created", projectID, attempts, cause.Error())
+			}
+		case getErr != nil:
+			return nil, recoveryErr("", getErr)
+		default:
+			if reason := unproven(existing, req, firstSent); reason != "" {
+				return nil, &UnprovenIntegrationError{ProjectID: projectID, IntegrationID: existing.ID,
+					CreatedAt: existing.CreatedAt, Reason: reason, Err: cause}
+			}
+			if e := ctx.Err(); e != nil {
+				return nil, recoveryErr(existing.ID, e)
+			}
+			if delErr := c.DeleteIntegration(ctx, projectID); delErr != nil && !errors.Is(delErr, ErrNotFound) {
+				return nil, recoveryErr(existing.ID, delErr)
+			}
+			replaced = append(replaced, existing.ID)
+			if attempts > c.resends {
+				return nil, fmt.Errorf("jelou: creating the integration of project %q: %d attempt(s) failed without an answer "+
+					"(last: %s); the integration(s) they created (%s) never returned a signing secret and were deleted, so "+
+					"nothing remains", projectID, attempts, cause.Error(), strings.Join(replaced, ", "))
+			}
+		}
+		integration, err = c.postIntegration(ctx, p, req)
+	}
+}
+
+// unproven returns why existing cannot be proven to come from a create of
+// req first sent at firstSent, or "" when it can (see CreateIntegration).
+func unproven(existing *Integration, req CreateIntegrationRequest, firstSent time.Time) string {
+	since, ok := transport.CreatedSince(existing.CreatedAt, firstSent)
+	switch {
+	case !ok && existing.CreatedAt == "":
+		return "Jelou did not say when it was created (no createdAt)"
+	case !ok:
+		return fmt.Sprintf("its creation time %q cannot be read", existing.CreatedAt)
+	case !since:
+		return fmt.Sprintf("it was created at %s, before this create was sent (%s, allowing %s for clock differences)",
+			existing.CreatedAt, firstSent.UTC().Format(time.RFC3339), transport.CreateClockSkew)
+	case existing.WebhookURL != req.WebhookURL:
+		return "its webhookUrl is not the one this create sent"
+	}
+	authType := req.AuthType
+	if authType == "" {
+		authType = "no_auth" // the server's default
+	}
+	if !strings.EqualFold(existing.AuthType, authType) {
+		return fmt.Sprintf("its authType %q is not the %q this create sent", existing.AuthType, authType)
+	}
+	return ""
+}
+
+// UnprovenIntegrationError is returned by CreateIntegration when a create's
+// answer was lost and the project has an integration that this create cannot
+// be proven to have made. That integration was left untouched. It matches
+// ErrUnprovenIntegration.
+type UnprovenIntegrationError struct {
+	ProjectID     string
+	IntegrationID string // the integration found
+	CreatedAt     string // its createdAt, as Jelou sent it
+	Reason        string // why it is not proven to be this create's
+	Err           error  // the create's own failure (not unwrapped)
+}
+
+func (e *UnprovenIntegrationError) Error() string {
+	return fmt.Sprintf("jelou: creating the integration of project %q failed with its outcome unknown (%v), and the project has "+
+		"integration %s, which this create cannot be proven to have made: %s. It was left untouched. If it is yours, "+
+		"adopt it (its id is the project id); Jelou cannot return its signing secret, so replace it to get one",
+		e.ProjectID, e.Err, e.IntegrationID, e.Reason)
+}
+
+// Is reports whether target is ErrUnprovenIntegration.
+func (e *UnprovenIntegrationError) Is(target error) bool { return target == ErrUnprovenIntegration }
+
+// CreateRecoveryError is returned by CreateIntegration when a create's answer
+// was lost and settling what became of it failed: reading the project's
+// integration, or deleting one this create provably made (IntegrationID is
+// then set: it still exists, without a known secret). It wraps
+// ErrOutcomeUnknown (through Err), Err and CheckErr.
+type CreateRecoveryError struct {
+	ProjectID     string
+	IntegrationID string // set when an integration this create made still exists
+	Attempts      int    // creates sent
+	Err           error  // the create's own failure
+	CheckErr      error  // what failed while settling (context.Canceled when interrupted)
+}
+
+func (e *CreateRecoveryError) Error() string {
+	if e.IntegrationID != "" {
+		return fmt.Sprintf("jelou: creating the integration of project %q failed with its outcome unknown (%v); the project's "+
+			"integration %s was provably created by this create, so its signing secret is lost, and deleting it to obtain a new one "+
+			"failed: %v. It still exists: delete it and create it again, or adopt it (its id is the project id) and replace it",
+			e.ProjectID, e.Err, e.IntegrationID, e.CheckErr)
+	}
+	return fmt.Sprintf("jelou: creating the integration of project %q: %v; whether Jelou stored it is unknown, because "+
+		"reading the project's integration afterwards failed: %v. Read it (GET /v1/external-support/{projectId}) before "+
+		"creating again: if it exists, its signing secret is lost; adopt it and replace it, or delete it",
+		e.ProjectID, e.Err, e.CheckErr)
+}
+
+// Unwrap returns the create's error and the failure while settling it.
+func (e *CreateRecoveryError) Unwrap() []error { return []error{e.Err, e.CheckErr} }

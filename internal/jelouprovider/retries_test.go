@@ -1,0 +1,334 @@
+package jelouprovider
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+)
+
+// Faults the drop proxy injects into creates, one per create in order.
+const (
+	drop503         = "503"          // answer 503 (Retry-After: 0) without forwarding
+	dropCommitReset = "commit-reset" // forward, let the emulator store it, then reset the connection without answering
+	dropReset       = "reset"        // reset the connection without forwarding
+	dropSlow        = "slow"         // forward only after 3 seconds (unless the client gave up before)
+)
+
+// dropProxy serves the emulator through a proxy that breaks the next creates
+// (POST /jelou/v1/external-support/{projectId}) as scripted, the way
+// networks and gateways do, and counts the creates it saw.
+type dropProxy struct {
+	*httptest.Server
+	upstream *url.URL
+	mu       sync.Mutex
+	faults   []string
+	creates  int
+}
+
+func newDropProxy(t *testing.T, emu *emulator.Server, faults ...string) *dropProxy {
+	t.Helper()
+	upstream, err := url.Parse(emu.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &dropProxy{upstream: upstream, faults: faults}
+	rp := httputil.NewSingleHostReverseProxy(upstream)
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/jelou/v1/external-support/") {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		p.mu.Lock()
+		p.creates++
+		fault := ""
+		if len(p.faults) > 0 {
+			fault, p.faults = p.faults[0], p.faults[1:]
+		}
+		p.mu.Unlock()
+		switch fault {
+		case drop503:
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, `{"message":"maintenance"}`, http.StatusServiceUnavailable)
+		case dropReset:
+			resetClient(w)
+		case dropCommitReset:
+			forwardThenReset(w, r, upstream)
+		case dropSlow:
+			// Reading the body first lets the server notice the client
+			// hanging up (it watches the connection once the body is read).
+			body, _ := io.ReadAll(r.Body)
+			select {
+			case <-r.Context().Done():
+				return // the client gave up: nothing is forwarded
+			case <-time.After(3 * time.Second):
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			rp.ServeHTTP(w, r)
+		default:
+			rp.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *dropProxy) createCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.creates
+}
+
+// forwardThenReset sends r to upstream, discards the answer and resets the
+// client's connection instead of answering: the server acted, the client
+// never learns what it said.
+func forwardThenReset(w http.ResponseWriter, r *http.Request, upstream *url.URL) {
+	body, _ := io.ReadAll(r.Body)
+	u := *upstream
+	u.Path, u.RawQuery = r.URL.Path, r.URL.RawQuery
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		http.Error(w, "upstream failed", http.StatusBadGateway)
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	resetClient(w)
+}
+
+func resetClient(w http.ResponseWriter) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		return
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// proxiedConfig is the provider block pointing at the proxy, with extra
+// provider arguments, and a resource for projectID (webhook URL
+// https://support.example.com/jelou).
+func proxiedConfig(p *dropProxy, providerArgs, projectID string) string {
+	return acctest.Requirements("jelou") + fmt.Sprintf(`provider "jelou" {
+  base_url = %q
+  api_key  = %q
+%s
+}
+
+resource "jelou_external_support" "test" {
+  project_id    = %q
+  webhook_url   = "https://support.example.com/jelou"
+  auth_type     = "bearer"
+  authorization = "retries-test-credential"
+}
+`, p.URL+"/jelou", emulator.DefaultJelouAPIKey, providerArgs, projectID)
+}
+
+// max_retries and request_timeout are checked at plan time, each with an
+// error that names the attribute and the accepted values.
+func TestAccProvider_transportSettingsInvalid(t *testing.T) {
+	target := acctest.NewJelou(t)
+	target.SkipOnReal(t, "configures the provider against the emulator")
+	cases := map[string]struct{ args, want string }{
+		"negative max_retries":     {`max_retries = -1`, `max_retries value must be between 0 and 20, got: -1`},
+		"max_retries over 20":      {`max_retries = 21`, `max_retries value must be between 0 and 20, got: 21`},
+		"request_timeout no unit":  {`request_timeout = "30"`, `Invalid Duration.*request_timeout.*"30" is not a duration.*unit is required: "30s"`},
+		"request_timeout garbage":  {`request_timeout = "soon"`, `Invalid Duration.*request_timeout.*"soon" is not a duration such as "30s"`},
+		"request_timeout zero":     {`request_timeout = "0s"`, `Invalid Duration.*"0s" is outside the accepted range, 1s to 1h`},
+		"request_timeout too long": {`request_timeout = "2h"`, `Invalid Duration.*"2h" is outside the accepted range`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			acctest.Run(t, false, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: acctest.Requirements("jelou") + fmt.Sprintf("provider \"jelou\" {\n  base_url = %q\n  api_key  = %q\n  %s\n}\n",
+						target.Emulator.JelouURL(), emulator.DefaultJelouAPIKey, tc.args) + `
+resource "jelou_external_support" "test" {
+  project_id  = "transport-settings"
+  webhook_url = "https://support.example.com/jelou"
+}
+`,
+					PlanOnly:    true,
+					ExpectError: acctest.ErrorPattern(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// Invalid values in JELOU_MAX_RETRIES and JELOU_REQUEST_TIMEOUT are
+// configure errors naming the variable. Not parallel: it sets the environment.
+func TestAccProvider_transportSettingsInvalidEnvironment(t *testing.T) {
+	target := acctest.NewJelou(t)
+	target.SkipOnReal(t, "sets the Jelou environment variables")
+	cases := map[string]struct{ env, value, want string }{
+		"max retries not a number": {EnvMaxRetries, "many", `Invalid JELOU_MAX_RETRIES Environment Variable.*"many".*whole number between 0 and 20`},
+		"max retries negative":     {EnvMaxRetries, "-2", `Invalid JELOU_MAX_RETRIES Environment Variable.*"-2"`},
+		"timeout without unit":     {EnvRequestTimeout, "45", `Invalid JELOU_REQUEST_TIMEOUT Environment Variable.*"45" is not a duration.*"45s"`},
+		"timeout out of range":     {EnvRequestTimeout, "500ms", `Invalid JELOU_REQUEST_TIMEOUT Environment Variable.*"500ms" is outside`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(tc.env, tc.value)
+			acctest.Run(t, true, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      integrationConfig(target, "env-settings", `webhook_url = "https://support.example.com/jelou"`),
+					PlanOnly:    true,
+					ExpectError: acctest.ErrorPattern(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// max_retries reaches the transport: with 0 a 503 to the create is final;
+// with 1 the create is retried and succeeds.
+func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
+	target := acctest.NewJelou(t)
+	target.SkipOnReal(t, "injects failures between the provider and the emulator")
+	t.Run("max_retries = 0", func(t *testing.T) {
+		proxy := newDropProxy(t, target.Emulator, drop503)
+		projectID := acctest.RandomName("proj-")
+		acctest.Run(t, false, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             checkNoIntegration(target, projectID),
+			Steps: []resource.TestStep{{
+				Config:      proxiedConfig(proxy, "  max_retries = 0", projectID),
+				ExpectError: acctest.ErrorPattern(`Error Creating Jelou External Support Integration.*HTTP 503 Service Unavailable`),
+			}},
+		})
+		if n := proxy.createCount(); n != 1 {
+			t.Errorf("the create was sent %d times, want once (no retries)", n)
+		}
+	})
+	t.Run("max_retries = 1", func(t *testing.T) {
+		proxy := newDropProxy(t, target.Emulator, drop503)
+		projectID := acctest.RandomName("proj-")
+		acctest.Run(t, false, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             checkNoIntegration(target, projectID),
+			Steps: []resource.TestStep{{
+				Config: proxiedConfig(proxy, "  max_retries = 1", projectID),
+				Check:  acctest.CheckAttrEquals(resName, "signing_secret", serverSecret(target, projectID)),
+			}},
+		})
+		if n := proxy.createCount(); n != 2 {
+			t.Errorf("the create was sent %d times, want twice (one retry)", n)
+		}
+	})
+}
+
+// request_timeout reaches the transport: a create slower than it times out,
+// and since the create may have reached Jelou, the provider reads the
+// project before anything else; it finds nothing, and with max_retries = 0
+// says that nothing was created.
+func TestAccProvider_requestTimeoutTakesEffect(t *testing.T) {
+	target := acctest.NewJelou(t)
+	target.SkipOnReal(t, "injects failures between the provider and the emulator")
+	proxy := newDropProxy(t, target.Emulator, dropSlow)
+	projectID := acctest.RandomName("proj-")
+	acctest.Run(t, false, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoIntegration(target, projectID),
+		Steps: []resource.TestStep{{
+			Config: proxiedConfig(proxy, "  max_retries = 0\n  request_timeout = \"1s\"", projectID),
+			ExpectError: acctest.ErrorPattern(`Error Creating Jelou External Support Integration.*(Timeout|timeout).*` +
+				`found no integration: nothing was created`),
+		}},
+	})
+}
+
+// The create is stored, then the connection drops before the answer: the
+// secret is lost. The provider proves the integration is its own, replaces
+// it, and ends with the secret of the integration Jelou holds: one
+// integration, no orphan, no lost secret.
+func TestAccExternalSupport_interruptedCreateReplaced(t *testing.T) {
+	target := acctest.NewJelou(t)
+	target.SkipOnReal(t, "injects failures between the provider and the emulator")
+	proxy := newDropProxy(t, target.Emulator, dropCommitReset)
+	projectID := acctest.RandomName("proj-")
+	acctest.Run(t, false, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoIntegration(target, projectID),
+		Steps: []resource.TestStep{{
+			PreConfig: target.Emulator.ResetRequests,
+			Config:    proxiedConfig(proxy, "", projectID),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckAttrEquals(resName, "signing_secret", serverSecret(target, projectID)),
+				acctest.CheckAttrEquals(resName, "id", func() (string, error) {
+					in, _ := target.Emulator.JelouIntegration(projectID)
+					return in.ID, nil
+				}),
+				func(*terraform.State) error {
+					counts := target.Emulator.RequestCounts()
+					if counts[patternCreate] != 2 || counts["DELETE /jelou/v1/external-support/{projectId}"] != 1 {
+						return fmt.Errorf("the server received %v, want 2 creates and 1 delete", counts)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// The project already has an integration the provider cannot prove it
+// created (another webhook URL), and the create's answer is lost: the
+// integration is left untouched, and the error shows how to import it.
+func TestAccExternalSupport_interruptedCreateUnproven(t *testing.T) {
+	target := acctest.NewJelou(t)
+	target.SkipOnReal(t, "injects failures between the provider and the emulator")
+	proxy := newDropProxy(t, target.Emulator, dropReset)
+	projectID := acctest.RandomName("proj-")
+	var existing *jelou.Integration
+	acctest.Run(t, false, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// Just before the apply (a parallel test may wait a long time for
+			// its turn), so that only the webhook URL tells it apart.
+			PreConfig: func() {
+				var err error
+				existing, err = target.Client.CreateIntegration(context.Background(), projectID, jelou.CreateIntegrationRequest{
+					WebhookURL: "https://someone-else.example.com/hook"})
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: proxiedConfig(proxy, "", projectID),
+			ExpectError: acctest.ErrorPattern(`Jelou Integration Of Unproven Origin.*` +
+				`it has integration \S+, which this apply cannot prove it created: its webhookUrl is not the one this create sent.*` +
+				`never deleted.*terraform import jelou_external_support.<name> ` + regexp.QuoteMeta(projectID) +
+				`.*import \{.*to = jelou_external_support.<name>.*id = "` + regexp.QuoteMeta(projectID) + `"`),
+		}},
+	})
+	stored, ok := target.Emulator.JelouIntegration(projectID)
+	if !ok || stored.ID != existing.ID || stored.WebhookURL != "https://someone-else.example.com/hook" {
+		t.Error("the integration the provider could not prove it created was changed or deleted")
+	}
+}

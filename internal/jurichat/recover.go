@@ -1,0 +1,240 @@
+package jurichat
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+)
+
+// maxCandidates bounds the webhooks CreateWebhook reads back (GET) while
+// looking for one a lost create stored; more matches than this are reported
+// as ambiguous without reading them all.
+const maxCandidates = 10
+
+// CreateWebhook creates a webhook. The result carries Secret and Headers.
+//
+// # Creates whose outcome is unknown
+//
+// The transport never sends a create again once it may have reached the
+// server (see transport.NewHTTPClient): a connection reset, EOF or timeout
+// after the request was written, a 2xx answer cut short, or a 500, 502 or
+// 504 answer leave it unknown whether JuriChat stored the webhook
+// (transport.ErrOutcomeUnknown). Sending it again blindly could create a
+// duplicate that keeps receiving events with a secret nobody holds; giving up
+// could leave an orphan. So CreateWebhook settles the outcome by reading
+// back:
+//
+//  1. It lists the webhooks (GET /webhooks) and keeps those matching what
+//     was sent: name, url, events (as a set), isActive (true when not
+//     sent) and description (absent and empty are the same), created at or
+//     after the moment the first create was sent, less
+//     transport.CreateClockSkew (one minute: the API's clock and ours
+//     differ a little, and it truncates times). Older matches existed before
+//     this create and are not its doing.
+//  2. The list carries no headers, so each match (at most ten) is read
+//     (GET /webhooks/{id}) and its headers compared with those sent (names
+//     case-insensitively, values exactly); the read also re-checks the
+//     fields above and returns the secret.
+//  3. Exactly one match: the lost create stored it. It is returned, secret
+//     included, with Recovery.Adopted set: adopted, not duplicated.
+//  4. None: nothing was stored, so sending the create again is safe. It is
+//     sent again at most Config.MaxRetries times in all, and each new
+//     unknown outcome is settled the same way (still against the moment the
+//     first create was sent, so a late-landing earlier attempt is found
+//     too). When the budget runs out the error says that nothing was
+//     created.
+//  5. Several matches: identical webhooks were created at about the same
+//     time, by this create and at least one other client, or by other
+//     clients only. Which one is ours cannot be told, so none is adopted:
+//     the error (*AmbiguousCreateError, ErrAmbiguousCreate) lists their ids
+//     for the user to adopt one (import) and delete the others.
+//  6. The reading back itself fails (or ctx ends): the error
+//     (*CreateRecoveryError) wraps ErrOutcomeUnknown, the create's error and
+//     the reading's, and says how to check by hand.
+//
+// A match whose createdAt cannot be read is not evidence either way; it makes
+// the outcome unsettled (step 6) rather than risk a duplicate. The check
+// relies on the list reflecting a webhook as soon as the create stored it
+// (read-after-write consistency, which the API's documentation neither
+// promises nor denies).
+func (c *Client) CreateWebhook(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
+	if req.Events == nil {
+		req.Events = []string{} // let the server say "at least one event", not "must be an array"
+	}
+	firstSent := time.Now()
+	hook, err := c.postWebhook(ctx, req)
+	for attempts := 1; ; attempts++ {
+		if err == nil {
+			if attempts > 1 {
+				hook.Recovery = &CreateRecovery{Attempts: attempts}
+			}
+			return hook, nil
+		}
+		if !errors.Is(err, ErrOutcomeUnknown) {
+			return nil, err
+		}
+		found, checkErr := c.findCreated(ctx, req, firstSent)
+		switch {
+		case checkErr != nil:
+			return nil, &CreateRecoveryError{Name: req.Name, Attempts: attempts, Err: err, CheckErr: checkErr}
+		case len(found) == 1:
+			found[0].Recovery = &CreateRecovery{Attempts: attempts, Adopted: true}
+			return found[0], nil
+		case len(found) > 1:
+			ids := make([]string, len(found))
+			for i, h := range found {
+				ids[i] = h.ID
+			}
+			return nil, &AmbiguousCreateError{Name: req.Name, IDs: ids, Err: err}
+		case attempts > c.resends:
+			return nil, fmt.Errorf("jurichat: creating webhook %q: %d attempt(s) failed without an answer (last: %s), "+
+				"and each time the list of webhooks showed that none had been stored: nothing was created", req.Name, attempts, err.Error())
+		}
+		hook, err = c.postWebhook(ctx, req)
+	}
+}
+
+// findCreated returns the webhooks, newest first and read in full, that a
+// create of req first sent at firstSent may have stored (see CreateWebhook).
+func (c *Client) findCreated(ctx context.Context, req CreateWebhookRequest, firstSent time.Time) ([]*Webhook, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	hooks, err := c.ListWebhooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var candidates []Webhook
+	for _, h := range hooks {
+		if !matchesSent(h, req) {
+			continue
+		}
+		since, ok := transport.CreatedSince(h.CreatedAt, firstSent)
+		if !ok {
+			return nil, fmt.Errorf("webhook %s matches what was sent but its createdAt %q cannot be read, "+
+				"so whether this create made it cannot be told", h.ID, h.CreatedAt)
+		}
+		if since {
+			candidates = append(candidates, h)
+		}
+	}
+	if len(candidates) > maxCandidates {
+		// Too many to read: all are reported as ambiguous.
+		out := make([]*Webhook, len(candidates))
+		for i := range candidates {
+			out[i] = &candidates[i]
+		}
+		return newestFirst(out), nil
+	}
+	var found []*Webhook
+	for _, cand := range candidates {
+		full, err := c.GetWebhook(ctx, cand.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue // deleted since the list: not a webhook anybody can adopt
+		}
+		if err != nil {
+			return nil, err
+		}
+		if matchesSent(*full, req) && sameHeaders(full.Headers, req.Headers) {
+			found = append(found, full)
+		}
+	}
+	return newestFirst(found), nil
+}
+
+func newestFirst(hooks []*Webhook) []*Webhook {
+	slices.SortStableFunc(hooks, func(a, b *Webhook) int {
+		ta, _ := transport.ParseTimestamp(a.CreatedAt)
+		tb, _ := transport.ParseTimestamp(b.CreatedAt)
+		return cmp.Or(tb.Compare(ta), strings.Compare(a.ID, b.ID))
+	})
+	return hooks
+}
+
+// matchesSent reports whether h carries what req sent, in the fields the
+// list returns.
+func matchesSent(h Webhook, req CreateWebhookRequest) bool {
+	active := true
+	if req.IsActive != nil {
+		active = *req.IsActive
+	}
+	desc := ""
+	if req.Description != nil {
+		desc = *req.Description
+	}
+	got := ""
+	if h.Description != nil {
+		got = *h.Description
+	}
+	return h.Name == req.Name && h.URL == req.URL && h.IsActive == active && got == desc && sameSet(h.Events, req.Events)
+}
+
+func sameSet(a, b []string) bool {
+	as, bs := slices.Clone(a), slices.Clone(b)
+	slices.Sort(as)
+	slices.Sort(bs)
+	return slices.Equal(slices.Compact(as), slices.Compact(bs))
+}
+
+// sameHeaders compares header maps: names case-insensitively (HTTP header
+// names are), values exactly; nil and empty are the same.
+func sameHeaders(got, sent map[string]string) bool {
+	if len(got) != len(sent) {
+		return false
+	}
+	lower := make(map[string]string, len(got))
+	for k, v := range got {
+		lower[strings.ToLower(k)] = v
+	}
+	for k, v := range sent {
+		g, ok := lower[strings.ToLower(k)]
+		if !ok || g != v {
+			return false
+		}
+	}
+	return true
+}
+
+// CreateRecoveryError is returned by CreateWebhook when a create's outcome
+// was unknown and reading back whether it had stored the webhook failed too.
+// It wraps ErrOutcomeUnknown (through Err), Err and CheckErr.
+type CreateRecoveryError struct {
+	Name     string // the name of the webhook sent
+	Attempts int    // creates sent
+	Err      error  // the last create's own failure
+	CheckErr error  // why reading back failed (context.Canceled when interrupted)
+}
+
+func (e *CreateRecoveryError) Error() string {
+	return fmt.Sprintf("jurichat: creating webhook %q: %v; whether JuriChat stored it is unknown, because checking failed: %v. "+
+		"List the webhooks (GET /webhooks) and look for one named %q created just now: if there is one, adopt it "+
+		"(its id) or delete it before creating again", e.Name, e.Err, e.CheckErr, e.Name)
+}
+
+// Unwrap returns the create's error and the check's.
+func (e *CreateRecoveryError) Unwrap() []error { return []error{e.Err, e.CheckErr} }
+
+// AmbiguousCreateError is returned by CreateWebhook when a create's answer
+// was lost and several webhooks match what it sent, created since it was
+// sent: which one (if any) it stored cannot be told. It matches
+// ErrAmbiguousCreate.
+type AmbiguousCreateError struct {
+	Name string   // the name of the webhook sent
+	IDs  []string // the matching webhooks, newest first
+	Err  error    // the create's own failure (not unwrapped)
+}
+
+func (e *AmbiguousCreateError) Error() string {
+	return fmt.Sprintf("jurichat: creating webhook %q failed with its outcome unknown, and %d webhooks created since match what was "+
+		"sent (%s), so which one this create stored cannot be told and none was adopted: adopt one of them (its id) "+
+		"and delete the others", e.Name, len(e.IDs), strings.Join(e.IDs, ", "))
+}
+
+// Is reports whether target is ErrAmbiguousCreate.
+func (e *AmbiguousCreateError) Is(target error) bool { return target == ErrAmbiguousCreate }

@@ -1,0 +1,214 @@
+package providerutil
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+)
+
+// Bounds and defaults of the providers' max_retries and request_timeout.
+const (
+	DefaultMaxRetries     = transport.DefaultMaxRetries // 4
+	MaxMaxRetries         = 20                          // a bound, so that no setting makes retries unbounded in practice
+	DefaultRequestTimeout = transport.DefaultRequestTimeout
+	MinRequestTimeout     = time.Second
+	MaxRequestTimeout     = time.Hour
+)
+
+// Attribute names of the transport settings, the same in both providers.
+const (
+	AttrMaxRetries     = "max_retries"
+	AttrRequestTimeout = "request_timeout"
+)
+
+// MaxRetriesAttribute is the provider schema attribute max_retries; envVar is
+// the vendor's variable (e.g. JELOU_MAX_RETRIES).
+func MaxRetriesAttribute(envVar string) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		MarkdownDescription: fmt.Sprintf("How many times a failed API request is retried: after `429`, `502`, `503` and `504` "+
+			"answers and connection failures, with exponential backoff and jitter, honouring `Retry-After`. Between 0 "+
+			"(no retries) and %d; defaults to %d. Can also be set with the `%s` environment variable. A create is never "+
+			"sent again blindly once it may have reached the API: the provider first reads back what it stored (see the "+
+			"guide *Retries and interrupted creates*), and the creates it then sends again count against this number too.",
+			MaxMaxRetries, DefaultMaxRetries, envVar),
+		Optional:   true,
+		Validators: []validator.Int64{int64validator.Between(0, MaxMaxRetries)},
+	}
+}
+
+// RequestTimeoutAttribute is the provider schema attribute request_timeout;
+// envVar is the vendor's variable (e.g. JELOU_REQUEST_TIMEOUT).
+func RequestTimeoutAttribute(envVar string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("Time limit of each attempt of an API request (connecting, sending it and reading "+
+			"the whole answer), as a duration such as `\"30s\"` or `\"2m\"`, between `%s` and `%s`. Defaults to `\"%s\"`. "+
+			"Can also be set with the `%s` environment variable.",
+			formatDuration(MinRequestTimeout), formatDuration(MaxRequestTimeout), formatDuration(DefaultRequestTimeout), envVar),
+		Optional:   true,
+		Validators: []validator.String{DurationValidator(MinRequestTimeout, MaxRequestTimeout)},
+	}
+}
+
+// DurationValidator checks at plan time that a string is a duration such as
+// "30s" or "2m" between minimum and maximum.
+func DurationValidator(minimum, maximum time.Duration) validator.String {
+	return durationValidator{minimum: minimum, maximum: maximum}
+}
+
+type durationValidator struct{ minimum, maximum time.Duration }
+
+var _ validator.String = durationValidator{}
+
+func (v durationValidator) Description(context.Context) string {
+	return fmt.Sprintf("value must be a duration such as \"30s\" or \"2m\", between %s and %s",
+		formatDuration(v.minimum), formatDuration(v.maximum))
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, problem := parseDuration(req.ConfigValue.ValueString(), v.minimum, v.maximum); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("Attribute %s: %s.", req.Path, problem))
+	}
+}
+
+// parseDuration parses s and checks its range; problem describes what is
+// wrong, "" when nothing is.
+func parseDuration(s string, minimum, maximum time.Duration) (time.Duration, string) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		hint := ""
+		if _, numErr := strconv.ParseFloat(strings.TrimSpace(s), 64); numErr == nil {
+			hint = fmt.Sprintf(" (a unit is required: %q)", strings.TrimSpace(s)+"s")
+		}
+		return 0, fmt.Sprintf("%q is not a duration such as \"30s\" or \"2m\"%s", s, hint)
+	}
+	if d < minimum || d > maximum {
+		return 0, fmt.Sprintf("%q is outside the accepted range, %s to %s", s, formatDuration(minimum), formatDuration(maximum))
+	}
+	return d, ""
+}
+
+// formatDuration writes 60s as "60s" and 1h as "1h", as a user would.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d%time.Second == 0:
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	return d.String()
+}
+
+// TransportSettings are a provider's max_retries and request_timeout, as
+// configured, with the environment variables that stand in for them.
+type TransportSettings struct {
+	Provider          string // "jelou"; names the provider in messages
+	Label             string // "Jelou"; starts diagnostic summaries
+	MaxRetries        types.Int64
+	RequestTimeout    types.String
+	EnvMaxRetries     string // e.g. JELOU_MAX_RETRIES
+	EnvRequestTimeout string // e.g. JELOU_REQUEST_TIMEOUT
+}
+
+// ResolvedTransport is what TransportSettings resolve to.
+type ResolvedTransport struct {
+	MaxRetries     int           // 0 to MaxMaxRetries; 0 means no retries
+	RequestTimeout time.Duration // per attempt
+}
+
+// Resolve reads the settings: the configured value, else the environment
+// variable, else the default. Configured values were checked at plan time;
+// environment values are checked here, and an invalid one is a configure
+// error naming the variable. Unknown configured values are attribute errors.
+// It reports false when it added an error.
+func (s TransportSettings) Resolve(diags *diag.Diagnostics) (ResolvedTransport, bool) {
+	out := ResolvedTransport{MaxRetries: DefaultMaxRetries, RequestTimeout: DefaultRequestTimeout}
+	ok := true
+	unknown := func(attr, label, envVar string) {
+		ok = false
+		diags.AddAttributeError(path.Root(attr), "Unknown "+s.Label+" "+label,
+			fmt.Sprintf("The %s provider cannot be configured because %s is unknown until apply. Set %s to a value "+
+				"known at plan time (a literal, a variable or a data source), or leave it unset and use the %s "+
+				"environment variable.", s.Provider, attr, attr, envVar))
+	}
+
+	switch {
+	case s.MaxRetries.IsUnknown():
+		unknown(AttrMaxRetries, "Max Retries", s.EnvMaxRetries)
+	case !s.MaxRetries.IsNull():
+		out.MaxRetries = int(min(max(s.MaxRetries.ValueInt64(), 0), MaxMaxRetries)) // validated at plan time
+	default:
+		if v := strings.TrimSpace(os.Getenv(s.EnvMaxRetries)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > MaxMaxRetries {
+				ok = false
+				diags.AddError("Invalid "+s.EnvMaxRetries+" Environment Variable",
+					fmt.Sprintf("The %s environment variable is %q, which is not a whole number between 0 and %d. "+
+						"Set it to the number of retries (0 for none), or unset it to use the default (%d); "+
+						"the provider's %s argument takes precedence over it.",
+						s.EnvMaxRetries, v, MaxMaxRetries, DefaultMaxRetries, AttrMaxRetries))
+			} else {
+				out.MaxRetries = n
+			}
+		}
+	}
+
+	switch {
+	case s.RequestTimeout.IsUnknown():
+		unknown(AttrRequestTimeout, "Request Timeout", s.EnvRequestTimeout)
+	case !s.RequestTimeout.IsNull():
+		if d, problem := parseDuration(s.RequestTimeout.ValueString(), MinRequestTimeout, MaxRequestTimeout); problem == "" {
+			out.RequestTimeout = d
+		} else { // the plan-time validator has already said so; keep Configure safe anyway
+			ok = false
+			diags.AddAttributeError(path.Root(AttrRequestTimeout), "Invalid Duration", "Attribute "+AttrRequestTimeout+": "+problem+".")
+		}
+	default:
+		if v := strings.TrimSpace(os.Getenv(s.EnvRequestTimeout)); v != "" {
+			d, problem := parseDuration(v, MinRequestTimeout, MaxRequestTimeout)
+			if problem != "" {
+				ok = false
+				diags.AddError("Invalid "+s.EnvRequestTimeout+" Environment Variable",
+					fmt.Sprintf("The %s environment variable is invalid: %s. Set it to a duration such as \"30s\" or "+
+						"\"2m\", or unset it to use the default (%s); the provider's %s argument takes precedence over it.",
+						s.EnvRequestTimeout, problem, formatDuration(DefaultRequestTimeout), AttrRequestTimeout))
+			} else {
+				out.RequestTimeout = d
+			}
+		}
+	}
+	return out, ok
+}
+
+// TransportMaxRetries is MaxRetries with the meaning it has in
+// transport.Options and the API clients' Config (0: default; negative:
+// none).
+func (r ResolvedTransport) TransportMaxRetries() int {
+	if r.MaxRetries == 0 {
+		return -1
+	}
+	return r.MaxRetries
+}
+
+// HTTPOptions returns the transport options for these settings, reporting
+// retries through onRetry.
+func (r ResolvedTransport) HTTPOptions(onRetry func(ctx context.Context, method, reqPath string, attempt int, status int, err error)) transport.Options {
+	return transport.Options{MaxRetries: r.TransportMaxRetries(), RequestTimeout: r.RequestTimeout, OnRetry: onRetry}
+}
