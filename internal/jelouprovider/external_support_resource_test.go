@@ -539,18 +539,78 @@ func TestAccExternalSupport_invalidInput(t *testing.T) {
 		"empty authorization":            {"webhook_url = \"https://a.example.com\"\n auth_type = \"bearer\"\n authorization = \"\"", `authorization.*at least 1`},
 		"missing webhook_url":            {``, `webhook_url.*required`},
 		"project id with a slash":        {"webhook_url = \"https://a.example.com\"", `project_id.*must not contain`},
+		"empty project id":               {"webhook_url = \"https://a.example.com\"", `project_id.*at least 1`},
+		"empty webhook URL":              {`webhook_url = ""`, `webhook_url.*must not be empty`},
+		"webhook URL with white space":   {`webhook_url = " https://a.example.com/hook"`, `webhook_url.*white space`},
+		"unparsable webhook URL":         {`webhook_url = "https://exa mple.com/hook"`, `webhook_url.*valid absolute URL`},
+		"write-only credential with no_auth": {"webhook_url = \"https://a.example.com\"\n authorization_wo = \"x\"\n authorization_wo_version = 1",
+			`authorization_wo.*must not be set`},
+		"empty write-only credential": {"webhook_url = \"https://a.example.com\"\n auth_type = \"bearer\"\n authorization_wo = \"\"\n authorization_wo_version = 1",
+			`authorization_wo.*at least 1`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			projectID := "valid-project"
-			if name == "project id with a slash" {
+			switch name {
+			case "project id with a slash":
 				projectID = "a/b"
+			case "empty project id":
+				projectID = ""
 			}
 			acctest.Run(t, target.Real(), resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				TerraformVersionChecks:   writeOnlyGate(tc.body),
 				Steps: []resource.TestStep{{
 					Config:      integrationConfig(target, projectID, tc.body),
+					PlanOnly:    true,
+					ExpectError: acctest.ErrorPattern(tc.want),
+				}},
+			})
+		})
+	}
+
+	// Inputs outside the resource's own arguments: a missing project_id, the
+	// data source's project_id, and the id of an import block.
+	configs := map[string]struct {
+		config string
+		want   string
+	}{
+		"missing project_id": {`
+resource "jelou_external_support" "test" {
+  webhook_url = "https://a.example.com"
+}
+`, `"project_id" is required`},
+		"data source: empty project id": {`
+data "jelou_external_support" "test" {
+  project_id = ""
+}
+`, `project_id.*at least 1`},
+		"data source: project id with a slash": {`
+data "jelou_external_support" "test" {
+  project_id = "a/b"
+}
+`, `project_id.*must not contain`},
+		"data source: missing project_id": {`
+data "jelou_external_support" "test" {}
+`, `"project_id" is required`},
+		"import block: id with a slash": {`
+import {
+  to = jelou_external_support.test
+  id = "a/b"
+}
+
+resource "jelou_external_support" "test" {
+  project_id  = "a"
+  webhook_url = "https://a.example.com"
+}
+`, `Invalid Import ID.*"a/b" is not a valid project id`},
+	}
+	for name, tc := range configs {
+		t.Run(name, func(t *testing.T) {
+			acctest.Run(t, target.Real(), resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      target.ProviderConfig + tc.config,
 					PlanOnly:    true,
 					ExpectError: acctest.ErrorPattern(tc.want),
 				}},

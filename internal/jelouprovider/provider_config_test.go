@@ -59,6 +59,130 @@ provider "jelou" {
 }`, url),
 			`Unknown Jelou API Key.*api_key.*JELOU_API_KEY`,
 		},
+		"client secret without id": {
+			fmt.Sprintf(`provider "jelou" {
+  base_url      = %q
+  client_secret = "s"
+}`, url),
+			`Incomplete Jelou Client Credentials.*client_id.*JELOU_CLIENT_ID`,
+		},
+		"api key and client secret": {
+			fmt.Sprintf(`provider "jelou" {
+  base_url      = %q
+  api_key       = "k"
+  client_secret = "s"
+}`, url),
+			`api_key.*client_secret`,
+		},
+		"empty api key": {
+			fmt.Sprintf(`provider "jelou" {
+  base_url = %q
+  api_key  = ""
+}`, url),
+			`api_key.*at least 1`,
+		},
+		"empty client id": {
+			fmt.Sprintf(`provider "jelou" {
+  base_url      = %q
+  client_id     = ""
+  client_secret = "s"
+}`, url),
+			`client_id.*at least 1`,
+		},
+		"empty client secret": {
+			fmt.Sprintf(`provider "jelou" {
+  base_url      = %q
+  client_id     = "c"
+  client_secret = ""
+}`, url),
+			`client_secret.*at least 1`,
+		},
+		"empty base url": {
+			`provider "jelou" {
+  base_url = ""
+  api_key  = "k"
+}`,
+			`base_url.*must not be empty`,
+		},
+		"base url with white space": {
+			`provider "jelou" {
+  base_url = "https://gateway.jelou.ai/platform "
+  api_key  = "k"
+}`,
+			`base_url.*white space`,
+		},
+		"relative base url": {
+			`provider "jelou" {
+  base_url = "/platform"
+  api_key  = "k"
+}`,
+			`base_url.*absolute`,
+		},
+		"base url with credentials": {
+			`provider "jelou" {
+  base_url = "https://u:p@gateway.jelou.ai/platform"
+  api_key  = "k"
+}`,
+			`base_url.*user:password`,
+		},
+		"ftp base url": {
+			`provider "jelou" {
+  base_url = "ftp://gateway.jelou.ai/platform"
+  api_key  = "k"
+}`,
+			`base_url.*https scheme`,
+		},
+		"base url with a query": {
+			`provider "jelou" {
+  base_url = "https://gateway.jelou.ai/platform?x=1"
+  api_key  = "k"
+}`,
+			`base_url.*query string`,
+		},
+		"client id unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "id" { input = "c" }
+provider "jelou" {
+  base_url      = %q
+  client_id     = terraform_data.id.output
+  client_secret = "s"
+}`, url),
+			`Unknown Jelou Client ID.*client_id.*JELOU_CLIENT_ID`,
+		},
+		"client secret unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "secret" { input = "s" }
+provider "jelou" {
+  base_url      = %q
+  client_id     = "c"
+  client_secret = terraform_data.secret.output
+}`, url),
+			`Unknown Jelou Client Secret.*client_secret.*JELOU_CLIENT_SECRET`,
+		},
+		"base url unknown at configure time": {
+			`resource "terraform_data" "url" { input = "https://gateway.jelou.ai/platform" }
+provider "jelou" {
+  base_url = terraform_data.url.output
+  api_key  = "k"
+}`,
+			`Unknown Jelou Base URL.*base_url.*JELOU_BASE_URL`,
+		},
+		"max retries unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "retries" { input = 2 }
+provider "jelou" {
+  base_url    = %q
+  api_key     = "k"
+  max_retries = terraform_data.retries.output
+}`, url),
+			`Unknown Jelou Max Retries.*max_retries.*JELOU_MAX_RETRIES`,
+		},
+		"request timeout unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "timeout" { input = "30s" }
+provider "jelou" {
+  base_url        = %q
+  api_key         = "k"
+  request_timeout = terraform_data.timeout.output
+}`, url),
+			`Unknown Jelou Request Timeout.*request_timeout.*JELOU_REQUEST_TIMEOUT`,
+		},
 		"rejected credentials": {
 			fmt.Sprintf(`provider "jelou" {
   base_url = %q

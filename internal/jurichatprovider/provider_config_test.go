@@ -79,6 +79,81 @@ provider "jurichat" {
 }`,
 			`Unknown JuriChat Base URL.*base_url.*JURICHAT_BASE_URL`,
 		},
+		"empty api key": {
+			fmt.Sprintf(`provider "jurichat" {
+  base_url = %q
+  api_key  = ""
+}`, url),
+			`api_key.*at least 1`,
+		},
+		"empty base url": {
+			`provider "jurichat" {
+  base_url = ""
+  token    = "t"
+}`,
+			`base_url.*must not be empty`,
+		},
+		"base url with white space": {
+			`provider "jurichat" {
+  base_url = " https://api.jurichat.com"
+  token    = "t"
+}`,
+			`base_url.*white space`,
+		},
+		"relative base url": {
+			`provider "jurichat" {
+  base_url = "api.jurichat.com"
+  token    = "t"
+}`,
+			`base_url.*absolute`,
+		},
+		"base url with credentials": {
+			`provider "jurichat" {
+  base_url = "https://u:p@api.jurichat.com"
+  token    = "t"
+}`,
+			`base_url.*user:password`,
+		},
+		"ftp base url": {
+			`provider "jurichat" {
+  base_url = "ftp://api.jurichat.com"
+  token    = "t"
+}`,
+			`base_url.*https scheme`,
+		},
+		"base url with a fragment": {
+			`provider "jurichat" {
+  base_url = "https://api.jurichat.com#v1"
+  token    = "t"
+}`,
+			`base_url.*fragment`,
+		},
+		"api key unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "key" { input = "k" }
+provider "jurichat" {
+  base_url = %q
+  api_key  = terraform_data.key.output
+}`, url),
+			`Unknown JuriChat API Key.*api_key.*JURICHAT_API_KEY`,
+		},
+		"max retries unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "retries" { input = 2 }
+provider "jurichat" {
+  base_url    = %q
+  token       = "t"
+  max_retries = terraform_data.retries.output
+}`, url),
+			`Unknown JuriChat Max Retries.*max_retries.*JURICHAT_MAX_RETRIES`,
+		},
+		"request timeout unknown at configure time": {
+			fmt.Sprintf(`resource "terraform_data" "timeout" { input = "30s" }
+provider "jurichat" {
+  base_url        = %q
+  token           = "t"
+  request_timeout = terraform_data.timeout.output
+}`, url),
+			`Unknown JuriChat Request Timeout.*request_timeout.*JURICHAT_REQUEST_TIMEOUT`,
+		},
 		"rejected token": {
 			fmt.Sprintf(`provider "jurichat" {
   base_url = %q

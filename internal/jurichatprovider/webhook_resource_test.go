@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
@@ -756,6 +757,12 @@ func TestAccWebhook_invalidInput(t *testing.T) {
 		"reserved signature":           {body(`headers = { "X-JuriChat-Signature" = "sha256=00" }`), `Reserved Header Name.*"X-JuriChat-Signature".*signature`},
 		"reserved delivery id":         {body(`headers = { "x-jurichat-delivery" = "1" }`), `Reserved Header Name.*"x-jurichat-delivery"`},
 		"header value with line break": {body(`headers = { "X-Token" = "a\nInjected: b" }`), `Invalid Header Value.*"X-Token".*not shown`},
+		"url with white space":         {body(`url = "https://hooks.example.com/jurichat "`), `url.*white space`},
+		"unparsable url":               {body(`url = "https://hooks example.com/jurichat"`), `url.*valid absolute URL`},
+		"reserved content length":      {body(`headers = { "Content-Length" = "0" }`), `Reserved Header Name.*"Content-Length"`},
+		"reserved transfer encoding":   {body(`headers = { "Transfer-Encoding" = "chunked" }`), `Reserved Header Name.*"Transfer-Encoding"`},
+		"reserved connection":          {body(`headers = { "connection" = "close" }`), `Reserved Header Name.*"connection"`},
+		"reserved user agent":          {body(`headers = { "User-Agent" = "x" }`), `Reserved Header Name.*"User-Agent"`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -763,6 +770,60 @@ func TestAccWebhook_invalidInput(t *testing.T) {
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      webhookConfig(target, tc.body),
+					PlanOnly:    true,
+					ExpectError: acctest.ErrorPattern(tc.want),
+				}},
+			})
+		})
+	}
+
+	// Inputs outside the resource's own arguments: the data source's id, the
+	// ephemeral secret's webhook_id, and the id of an import block.
+	configs := map[string]struct {
+		config    string
+		want      string
+		ephemeral bool
+	}{
+		"data source: empty id": {config: `
+data "jurichat_webhook" "test" {
+  id = ""
+}
+`, want: `id.*at least 1`},
+		"data source: missing id": {config: `
+data "jurichat_webhook" "test" {}
+`, want: `"id" is required`},
+		"ephemeral secret: empty webhook_id": {config: `
+ephemeral "jurichat_webhook_secret" "test" {
+  webhook_id = ""
+}
+`, want: `webhook_id.*at least 1`, ephemeral: true},
+		"ephemeral secret: missing webhook_id": {config: `
+ephemeral "jurichat_webhook_secret" "test" {}
+`, want: `"webhook_id" is required`, ephemeral: true},
+		"import block: id with a slash": {config: `
+import {
+  to = jurichat_webhook.test
+  id = "a/b"
+}
+
+resource "jurichat_webhook" "test" {
+  name   = "valid"
+  url    = "https://hooks.example.com/jurichat"
+  events = ["crm.lead.created"]
+}
+`, want: `Invalid Import ID.*"a/b" is not a webhook id`},
+	}
+	for name, tc := range configs {
+		t.Run(name, func(t *testing.T) {
+			var versionChecks []tfversion.TerraformVersionCheck
+			if tc.ephemeral {
+				versionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+			}
+			acctest.Run(t, target.Real(), resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				TerraformVersionChecks:   versionChecks,
+				Steps: []resource.TestStep{{
+					Config:      target.ProviderConfig + tc.config,
 					PlanOnly:    true,
 					ExpectError: acctest.ErrorPattern(tc.want),
 				}},
