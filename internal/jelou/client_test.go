@@ -323,7 +323,7 @@ func TestDecodeTolerance(t *testing.T) {
 func TestMalformedSuccessResponses(t *testing.T) {
 	cases := map[string]string{
 		`{"id": "x"`:                 "unexpected response from Jelou (HTTP 200): invalid JSON",
-		`<html>ok</html>`:            "unexpected response from Jelou (HTTP 200): invalid JSON",
+		`<html>ok</html>`:            "unexpected response from Jelou (HTTP 200): the server returned an HTML page instead of an API answer",
 		``:                           "unexpected response from Jelou (HTTP 200): empty body",
 		`[]`:                         "unexpected response from Jelou (HTTP 200): unexpected JSON shape",
 		`"ok"`:                       "unexpected response from Jelou (HTTP 200): unexpected JSON shape",

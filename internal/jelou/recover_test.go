@@ -25,6 +25,7 @@ const (
 	faultCommitReset = "commit-reset" // store the integration, then reset the connection without answering
 	faultReset       = "reset"        // reset the connection without storing anything
 	faultCommit502   = "commit-502"   // store the integration, then answer 502 (a gateway gave up)
+	faultCommitJunk  = "commit-junk"  // store the integration, then answer 200 with a body cut to invalid JSON
 	faultLate        = "late"         // reset without storing now; store it right after the next GET has answered 404
 	faultCommitHang  = "commit-hang"  // store the integration, then answer nothing until the client gives up
 )
@@ -108,6 +109,8 @@ func (s *store) serve(w http.ResponseWriter, r *http.Request) {
 			reset(w)
 		case faultCommit502:
 			writeJSON(w, http.StatusBadGateway, `upstream timed out`)
+		case faultCommitJunk:
+			writeJSON(w, http.StatusOK, `{"status":1,"data":{"id":`)
 		default:
 			writeJSON(w, http.StatusOK, envelope(created.json(true)))
 		}
@@ -228,7 +231,7 @@ func checkNoSecrets(t *testing.T, err error) {
 // answer: the secret is lost. The integration is provably this create's, so
 // it is deleted and created again, and the result carries the new secret.
 func TestCreateIntegrationCommitThenReset(t *testing.T) {
-	for _, fault := range []string{faultCommitReset, faultCommit502} {
+	for _, fault := range []string{faultCommitReset, faultCommit502, faultCommitJunk} {
 		t.Run(fault, func(t *testing.T) {
 			s := newStore(t, fault)
 			got, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)

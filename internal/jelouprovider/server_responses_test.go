@@ -242,9 +242,10 @@ var brokenResponses = map[string]brokenResponse{
 	},
 	"200 with an HTML page": {
 		respond: reply(http.StatusOK, "text/html; charset=utf-8", htmlLoginPage),
-		ops:     []string{opCreate, opRead, opUpdate, opDataSource},
-		// Today the client says "invalid JSON"; naming the HTML page would be clearer.
-		problem: `unexpected response from Jelou \(HTTP 200\): (invalid JSON|.*HTML)`,
+		// Even a 2xx HTML page is never an API answer: a DELETE answered so
+		// has deleted nothing, and the resource stays in state.
+		ops:     []string{opCreate, opRead, opUpdate, opDelete, opDataSource},
+		problem: `unexpected response from Jelou \(HTTP 200\): the server returned an HTML page instead of an API answer; check base_url`,
 	},
 	"200 with an empty body": {
 		respond: reply(http.StatusOK, "application/json", ""),
@@ -289,11 +290,12 @@ var brokenResponses = map[string]brokenResponse{
 	},
 	"404 with plain text": {
 		respond: reply(http.StatusNotFound, "text/plain", "404 page not found"),
-		ops:     []string{opCreate, opUpdate, opDataSource},
+		// Not the API's own 404: a refresh keeps the resource instead of taking it as deleted.
+		ops:     []string{opCreate, opRead, opUpdate, opDataSource},
 		problem: `HTTP 404 Not Found.*404 page not found`,
 		problemFor: map[string]string{
-			opUpdate:     `HTTP 404 Not Found.*404 page not found.*deleted outside Terraform`,
-			opDataSource: `HTTP 404 Not Found.*404 page not found.*has no external support integration`,
+			opUpdate:     `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
+			opDataSource: `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
 		},
 	},
 	"409 with plain text": {

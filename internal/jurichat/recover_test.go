@@ -26,6 +26,7 @@ const (
 	faultCommitReset = "commit-reset" // store the webhook, then reset the connection without answering
 	faultReset       = "reset"        // reset the connection without storing anything
 	faultCommit504   = "commit-504"   // store the webhook, then answer 504 (a gateway gave up)
+	faultCommitHTML  = "commit-html"  // store the webhook, then answer 200 with a proxy's HTML page
 	faultCommitHang  = "commit-hang"  // store the webhook, then answer nothing until the client gives up
 )
 
@@ -119,6 +120,9 @@ func (s *hookStore) serve(w http.ResponseWriter, r *http.Request) {
 			resetConn(w)
 		case faultCommit504:
 			w.WriteHeader(http.StatusGatewayTimeout)
+		case faultCommitHTML:
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html><body>Signed in</body></html>"))
 		case faultCommitHang:
 			select {
 			case <-r.Context().Done():
@@ -217,7 +221,7 @@ func checkNoHookSecrets(t *testing.T, err error) {
 // The server stores the webhook and the answer is lost: the webhook is found
 // by list-and-match and adopted, secret included, instead of duplicated.
 func TestCreateWebhookCommitThenResetAdopts(t *testing.T) {
-	for _, fault := range []string{faultCommitReset, faultCommit504} {
+	for _, fault := range []string{faultCommitReset, faultCommit504, faultCommitHTML} {
 		t.Run(fault, func(t *testing.T) {
 			s := newHookStore(t, fault)
 			got, err := s.client(t, 0).CreateWebhook(context.Background(), hookSent)

@@ -288,9 +288,10 @@ var brokenResponses = map[string]brokenResponse{
 	},
 	"200 with an HTML page": {
 		respond: reply(http.StatusOK, "text/html; charset=utf-8", htmlLoginPage),
-		ops:     append(slices.Clone(readsOne), readsList...),
-		// Today the client says "invalid JSON"; naming the HTML page would be clearer.
-		problem: `unexpected response from JuriChat \(HTTP 200\): (invalid JSON|.*HTML)`,
+		// Even a 2xx HTML page is never an API answer: a DELETE answered so
+		// has deleted nothing, and the resource stays in state.
+		ops:     append(append(slices.Clone(readsOne), readsList...), opDelete),
+		problem: `unexpected response from JuriChat \(HTTP 200\): the server returned an HTML page instead of an API answer; check base_url`,
 	},
 	"200 with an empty body": {
 		respond: reply(http.StatusOK, "application/json", ""),
@@ -341,12 +342,13 @@ var brokenResponses = map[string]brokenResponse{
 	},
 	"404 with plain text": {
 		respond: reply(http.StatusNotFound, "text/plain", "404 page not found"),
-		ops:     []string{opCreate, opUpdate, opWebhookDS, opListDS, opEventsDS, opEphemeral},
+		// Not the API's own 404: a refresh keeps the resource instead of taking it as deleted.
+		ops:     []string{opCreate, opRead, opUpdate, opWebhookDS, opListDS, opEventsDS, opEphemeral},
 		problem: `HTTP 404 Not Found.*404 page not found`,
 		problemFor: map[string]string{
-			opUpdate:    `HTTP 404 Not Found.*404 page not found.*deleted outside Terraform`,
-			opWebhookDS: `HTTP 404 Not Found.*404 page not found.*No webhook .* exists`,
-			opEphemeral: `HTTP 404 Not Found.*404 page not found.*No webhook .* exists`,
+			opUpdate:    `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
+			opWebhookDS: `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
+			opEphemeral: `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
 		},
 	},
 	"409 with plain text": {

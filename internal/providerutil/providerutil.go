@@ -92,7 +92,10 @@ func errorDetail(action string, err error, next string, hints bool) string {
 			fmt.Fprintf(&b, ".\n\nThe server said: %s", apiErr.Message)
 		}
 		b.WriteString(".")
-		if hint := statusHint(apiErr.StatusCode); hint != "" && hints {
+		if apiErr.StatusCode == http.StatusNotFound && !apiErr.JSONBody {
+			b.WriteString("\n\nThe answer is not an API error but a page from a web server or proxy, so it does not " +
+				"say the object is gone. Check that base_url points at the API.")
+		} else if hint := statusHint(apiErr.StatusCode); hint != "" && hints {
 			b.WriteString("\n\n")
 			b.WriteString(hint)
 		}

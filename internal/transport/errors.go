@@ -70,6 +70,10 @@ type APIError struct {
 	Method     string // "POST"
 	Path       string // request path without query, e.g. "/v1/external-support/p1"
 	Message    string // one readable sentence from the body (vendor-specific parsing), never a secret
+	// JSONBody is true when the body was a JSON object: the API's own error.
+	// A 404 without one (a proxy's or web server's page, as a wrong base URL
+	// gives) does not say the object is gone, so it is not ErrNotFound.
+	JSONBody bool
 }
 
 // Error returns e.g. `POST /v1/external-support/p1: HTTP 409 Conflict: Integration already exists`.
@@ -93,7 +97,7 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is reports whether the status maps onto target: 404 → ErrNotFound,
+// Is reports whether the status maps onto target: 404 with a JSON body → ErrNotFound,
 // 401 and 403 → ErrUnauthorized, 409 → ErrConflict, 400 and 422 →
 // ErrValidation; and a POST answered 500, 502 or 504 → ErrOutcomeUnknown
 // (the server may have acted before failing). 503 and 429 never are: they
@@ -104,7 +108,7 @@ func (e *APIError) Is(target error) bool {
 		return e.Method == http.MethodPost && (e.StatusCode == http.StatusInternalServerError ||
 			e.StatusCode == http.StatusBadGateway || e.StatusCode == http.StatusGatewayTimeout)
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
+		return e.StatusCode == http.StatusNotFound && e.JSONBody
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
 	case ErrConflict:

@@ -39,7 +39,7 @@ func TestAPIErrorIs(t *testing.T) {
 		405: nil, 429: nil, 500: nil, 502: nil, 503: nil,
 	}
 	for status, sentinel := range want {
-		err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: status, Method: "GET", Path: "/p"})
+		err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: status, Method: "GET", Path: "/p", JSONBody: true})
 		for _, s := range sentinels {
 			if got := errors.Is(err, s); got != errors.Is(s, sentinel) {
 				t.Errorf("status %d: errors.Is(err, %v) = %v", status, s, got)
@@ -81,8 +81,19 @@ func TestAPIErrorOutcomeUnknown(t *testing.T) {
 	}
 }
 
+// A 404 that is not the API's own error (a proxy's or web server's page, as
+// a wrong base URL gives) does not say the object is gone.
+func TestNotFoundNeedsAnAPIErrorBody(t *testing.T) {
+	if errors.Is(&APIError{StatusCode: 404, Method: "GET", Path: "/p"}, ErrNotFound) {
+		t.Error("a 404 without a JSON error body must not count as ErrNotFound")
+	}
+	if !errors.Is(&APIError{StatusCode: 404, Method: "GET", Path: "/p", JSONBody: true}, ErrNotFound) {
+		t.Error("a 404 with the API's JSON error body must count as ErrNotFound")
+	}
+}
+
 func TestOutcomeUnknownWrapper(t *testing.T) {
-	inner := &APIError{StatusCode: 404, Method: "POST", Path: "/p"}
+	inner := &APIError{StatusCode: 404, Method: "POST", Path: "/p", JSONBody: true}
 	err := markOutcomeUnknown(fmt.Errorf("ctx: %w", inner))
 	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrNotFound) {
 		t.Errorf("the wrapper hides a sentinel: %v", err)

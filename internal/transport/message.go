@@ -73,6 +73,10 @@ func statusText(status int) string {
 }
 
 func isHTML(contentType string, body []byte) bool {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return false
+	}
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
 		return true
 	}

@@ -137,6 +137,7 @@ func (r *Requester) Do(ctx context.Context, method, path string, query url.Value
 			Method:     method,
 			Path:       path,
 			Message:    redact(MessageFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), data, r.ErrorMessage), r.Redact, sensitive),
+			JSONBody:   jsonObject(data),
 		}
 	}
 	if readErr != nil {
@@ -150,7 +151,19 @@ func (r *Requester) Do(ctx context.Context, method, path string, query url.Value
 	if tooLarge {
 		return nil, out.Unexpected(fmt.Sprintf("the body is larger than %d bytes", limit))
 	}
+	if isHTML(resp.Header.Get("Content-Type"), data) {
+		// A sign-in or error page from a proxy is never an API answer, even
+		// with a 2xx status: a DELETE answered so has not deleted anything.
+		return nil, out.Unexpected("the server returned an HTML page instead of an API answer; check base_url")
+	}
 	return out, nil
+}
+
+// jsonObject reports whether body is a JSON object: an API's own error body,
+// as opposed to a page from a proxy, a gateway or a wrong base URL.
+func jsonObject(body []byte) bool {
+	body = bytes.TrimSpace(body)
+	return len(body) > 0 && body[0] == '{' && json.Valid(body)
 }
 
 // service prefixes transport errors: "Jelou API" or just "API".
@@ -162,8 +175,16 @@ var defaultClient = sync.OnceValue(func() *http.Client { return NewHTTPClient(Op
 
 // Unexpected returns an error wrapping ErrUnexpectedResponse, e.g.
 // `GET /v1/external-support/p1: unexpected response from Jelou (HTTP 200): invalid JSON`.
+//
+// For a method that is not idempotent (POST, PATCH) the error also wraps
+// ErrOutcomeUnknown: the server answered 2xx, so it acted, but what it
+// created or changed cannot be read from the answer.
 func (r *Response) Unexpected(reason string) error {
-	return &unexpectedError{service: r.service, method: r.method, path: r.path, status: r.StatusCode, reason: reason}
+	err := error(&unexpectedError{service: r.service, method: r.method, path: r.path, status: r.StatusCode, reason: reason})
+	if r.method != "" && !idempotentMethod(r.method) {
+		err = markOutcomeUnknown(err)
+	}
+	return err
 }
 
 type unexpectedError struct {

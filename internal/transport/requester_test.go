@@ -147,20 +147,19 @@ func TestResponseDecodeErrors(t *testing.T) {
 	r, _ := newRequester(t, "", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(body)) })
 	cases := map[string]string{
 		"":                  "GET /v1/x: unexpected response from Test (HTTP 200): empty body",
-		"<html>oops</html>": "GET /v1/x: unexpected response from Test (HTTP 200): invalid JSON",
+		"<html>oops</html>": "GET /v1/x: unexpected response from Test (HTTP 200): the server returned an HTML page instead of an API answer; check base_url",
 		`{"id": 5}`:         "GET /v1/x: unexpected response from Test (HTTP 200): unexpected JSON shape: field id is a JSON number",
 		`[1,2]`:             "GET /v1/x: unexpected response from Test (HTTP 200): unexpected JSON shape: the body is a JSON array",
 	}
 	for in, want := range cases {
 		body = in
 		resp, err := r.Do(context.Background(), http.MethodGet, "/v1/x", nil, nil)
-		if err != nil {
-			t.Fatal(err)
+		if err == nil {
+			var out struct {
+				ID string `json:"id"`
+			}
+			err = resp.DecodeJSON(&out)
 		}
-		var out struct {
-			ID string `json:"id"`
-		}
-		err = resp.DecodeJSON(&out)
 		if !errors.Is(err, ErrUnexpectedResponse) || err.Error() != want {
 			t.Errorf("body %q: err = %v, want %q", in, err, want)
 		}
@@ -301,7 +300,9 @@ func TestRequesterOutcomeUnknown(t *testing.T) {
 						conn.Close()
 					}
 				default:
+					w.Header().Set("Content-Type", "application/json")
 					w.WriteHeader(c.answer.status)
+					_, _ = w.Write([]byte(`{"message":"an API error"}`))
 				}
 			})
 			r.HTTPClient = NewHTTPClient(Options{MaxRetries: -1})
