@@ -268,7 +268,8 @@ var brokenResponses = map[string]brokenResponse{
 		problem: `unexpected response from Jelou \(HTTP 200\): the body is larger than 10485760 bytes`,
 	},
 	"500 with an HTML error page": {
-		respond: reply(http.StatusInternalServerError, "text/html", htmlErrorPage),
+		// GETs and DELETE are retried on 500 too; Retry-After: 0 keeps the retries instant.
+		respond: reply(http.StatusInternalServerError, "text/html", htmlErrorPage, "Retry-After", "0"),
 		ops:     []string{opCreate, opRead, opUpdate, opDelete, opDataSource},
 		problem: `HTTP 500 Internal Server Error.*HTML error page`,
 	},

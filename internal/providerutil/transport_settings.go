@@ -38,7 +38,7 @@ const (
 func MaxRetriesAttribute(envVar string) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		MarkdownDescription: fmt.Sprintf("How many times a failed API request is retried: after `429`, `502`, `503` and `504` "+
-			"answers and connection failures, with exponential backoff and jitter, honouring `Retry-After`. Between 0 "+
+			"answers (`500` too for reads and deletes) and connection failures, with exponential backoff and jitter, honouring `Retry-After`. Between 0 "+
 			"(no retries) and %d; defaults to %d. Can also be set with the `%s` environment variable. A create is never "+
 			"sent again blindly once it may have reached the API: the provider first reads back what it stored (see the "+
 			"guide *Retries and interrupted creates*), and the creates it then sends again count against this number too.",

@@ -51,7 +51,8 @@ type Options struct {
 }
 
 // NewHTTPClient returns an *http.Client that retries on 429, 502, 503, 504
-// and connection failures, at most MaxRetries times, with exponential
+// (and 500 for idempotent requests) and connection failures, at most
+// MaxRetries times, with exponential
 // backoff and jitter between RetryWaitMin and RetryWaitMax. It honours
 // Retry-After (seconds or an HTTP date): the retry waits exactly that long,
 // and a Retry-After longer than RetryWaitMax ends the retries instead of
@@ -266,8 +267,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, maxWait tim
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		// The server did not act on the request: safe for every method.
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		// A proxy may have forwarded the request before failing.
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		// The server (or a proxy it forwarded to) may have acted before
+		// failing: only a request that is safe to repeat is sent again.
 		if !st.idempotent {
 			return false, nil
 		}

@@ -282,9 +282,27 @@ func TestPOSTWithIdempotencyKeyRetriedOn502(t *testing.T) {
 	}
 }
 
+// A 500 may hide an action taken: requests safe to repeat (GET, DELETE) are
+// sent again, a create is not.
+func TestIdempotentRetriedOn500(t *testing.T) {
+	for _, method := range []string{"GET", "DELETE"} {
+		srv := newScripted(t, step{status: 500}, step{status: 200})
+		resp, _, err := send(t, NewHTTPClient(fast(nil)), context.Background(), method, srv.URL, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || srv.calls() != 2 {
+			t.Errorf("%s: status %d after %d calls, want 200 after 2", method, resp.StatusCode, srv.calls())
+		}
+	}
+}
+
 func TestNonRetryableStatusesNotRetried(t *testing.T) {
 	for _, status := range []int{400, 401, 403, 404, 409, 422, 500, 501} {
 		for _, method := range []string{"GET", "POST"} {
+			if status == 500 && method == "GET" {
+				continue // a read is safe to repeat after a 500: TestIdempotentRetriedOn500
+			}
 			srv := newScripted(t, step{status: status}, step{status: 200})
 			resp, _, err := send(t, NewHTTPClient(fast(nil)), context.Background(), method, srv.URL, "")
 			if err != nil {
