@@ -472,7 +472,7 @@ func TestAccExternalSupport_writeOnlyAuthorization(t *testing.T) {
 
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   acctest.SkipWithout(acctest.FeatureWriteOnly),
 		Steps: []resource.TestStep{
 			{
 				Config: config("write-only-credential-one", 1),
@@ -621,7 +621,7 @@ resource "jelou_external_support" "test" {
 
 func writeOnlyGate(body string) []tfversion.TerraformVersionCheck {
 	if regexp.MustCompile(`authorization_wo\b`).MatchString(body) {
-		return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
+		return acctest.SkipWithout(acctest.FeatureWriteOnly)
 	}
 	return nil
 }

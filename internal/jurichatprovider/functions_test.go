@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
 )
@@ -14,7 +13,7 @@ func TestAccFunctions_signature(t *testing.T) {
 	acctest.PreCheck(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		TerraformVersionChecks:   acctest.SkipWithout(acctest.FeatureFunctions),
 		Steps:                    acctest.SignatureFunctionSteps("jurichat"),
 	})
 }

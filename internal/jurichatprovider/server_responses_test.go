@@ -719,7 +719,7 @@ data "jurichat_webhook_events" "all" {}
 				var versionChecks []tfversion.TerraformVersionCheck
 				if op == opEphemeral {
 					config = ephemeralConfig(srv.target(), `"00000000-0000-4000-8000-000000000000"`)
-					versionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+					versionChecks = acctest.SkipWithout(acctest.FeatureEphemeral)
 				}
 				acctest.Run(t, false, resource.TestCase{
 					ProtoV6ProviderFactories: guard.factories(),
@@ -788,7 +788,7 @@ func TestAccServerResponses_ephemeralWithoutSecret(t *testing.T) {
 	}
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: guard.factories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   acctest.SkipWithout(acctest.FeatureEphemeral),
 		Steps: []resource.TestStep{{
 			PreConfig:   srv.fail(routeGet, withoutFields("secret")),
 			Config:      ephemeralConfig(srv.target(), fmt.Sprintf("%q", hook.ID)),

@@ -817,7 +817,7 @@ resource "jurichat_webhook" "test" {
 		t.Run(name, func(t *testing.T) {
 			var versionChecks []tfversion.TerraformVersionCheck
 			if tc.ephemeral {
-				versionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+				versionChecks = acctest.SkipWithout(acctest.FeatureEphemeral)
 			}
 			acctest.Run(t, target.Real(), resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,

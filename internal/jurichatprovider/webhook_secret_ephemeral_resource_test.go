@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -151,7 +150,7 @@ func TestAccWebhookSecretEphemeralResource(t *testing.T) {
 
 	acctest.Run(t, target.Real(), resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactoriesWithEcho,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   acctest.SkipWithout(acctest.FeatureEphemeral),
 		Steps: []resource.TestStep{{
 			Config: ephemeralConfig(target, fmt.Sprintf("%q", hook.ID)),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -179,7 +178,7 @@ func TestAccWebhookSecretEphemeralResource_managedWebhook(t *testing.T) {
 
 	acctest.Run(t, target.Real(), resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactoriesWithEcho,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   acctest.SkipWithout(acctest.FeatureEphemeral),
 		CheckDestroy:             checkNoWebhook(target, &id),
 		Steps: []resource.TestStep{{
 			Config: config,
@@ -199,7 +198,7 @@ func TestAccWebhookSecretEphemeralResource_notFound(t *testing.T) {
 	target := acctest.NewJuriChat(t)
 	acctest.Run(t, target.Real(), resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactoriesWithEcho,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   acctest.SkipWithout(acctest.FeatureEphemeral),
 		Steps: []resource.TestStep{{
 			Config:      ephemeralConfig(target, `"00000000-0000-4000-8000-000000000000"`),
 			ExpectError: acctest.ErrorPattern(`Error Reading JuriChat Webhook Secret.*HTTP 404.*No webhook 00000000-0000-4000-8000-000000000000 exists`),
