@@ -10,20 +10,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
-	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/demo"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/tfrun"
 )
 
 func main() {
@@ -75,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		*cli = os.Getenv("TF_ACC_TERRAFORM_PATH")
 	}
 	if *cli == "" {
-		p, err := ensureCLI(runCtx, *root, stderr)
+		p, err := tfrun.EnsureCLI(runCtx, *root, stderr)
 		if err != nil {
 			fmt.Fprintln(stderr, "demo:", err)
 			return 1
@@ -95,22 +92,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// ensureCLI runs scripts/ensure-cli.sh, which prints the path of a
-// Terraform-compatible CLI (building OpenTofu when there is none).
-func ensureCLI(ctx context.Context, root string, stderr io.Writer) (string, error) {
-	if root == "" {
-		root = "."
-	}
-	script := filepath.Join(root, "scripts", "ensure-cli.sh")
-	cmd := exec.CommandContext(ctx, script)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("%s found no Terraform CLI: %w (or pass -terraform PATH)", script, err)
-	}
-	return strings.TrimSpace(out.String()), nil
 }
 
 // colorTerminal reports whether w is a terminal that wants color.

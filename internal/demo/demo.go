@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,10 +30,8 @@ import (
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/receiver"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/tfrun"
 )
-
-// ModulePath is this repository's Go module.
-const ModulePath = "github.com/externalsupport/terraform-provider-externalsupport"
 
 // Options configure Run.
 type Options struct {
@@ -204,7 +201,7 @@ terraform-provider-jurichat. The receiver is built alongside.`)
 	root := d.opts.Root
 	if root == "" {
 		var err error
-		if root, err = findRoot(); err != nil {
+		if root, err = tfrun.FindRoot(); err != nil {
 			return err
 		}
 	}
@@ -227,46 +224,22 @@ terraform-provider-jurichat. The receiver is built alongside.`)
 		}
 	}
 
-	goBin, err := findGo()
-	if err != nil {
-		return err
-	}
-	buildDir := filepath.Join(tmp, "build")
-	args := []string{"build", "-trimpath", "-o", buildDir + string(os.PathSeparator), ".", "./cmd/receiver"}
-	d.con.printf("$ go %s", strings.Join(args, " "))
+	build := tfrun.Build{Root: root, OutDir: filepath.Join(tmp, "build"), ProvidersDir: d.providersDir, Extra: []string{"./cmd/receiver"}}
+	d.con.printf("$ go %s", strings.Join(build.Args(), " "))
 	t0 := time.Now()
-	err = command{name: "go build", path: goBin, args: args, dir: root, env: os.Environ(), out: d.con.lines("    | ")}.run(ctx)
-	if err != nil {
+	if err := build.Run(ctx, d.con.lines("    | ")); err != nil {
 		return err
 	}
-	exe := ""
-	if runtime.GOOS == "windows" {
-		exe = ".exe"
-	}
-	built := filepath.Join(buildDir, "terraform-provider-externalsupport"+exe)
-	for _, p := range []string{"jelou", "jurichat"} {
-		if err := copyFile(built, filepath.Join(d.providersDir, "terraform-provider-"+p+exe)); err != nil {
-			return err
-		}
-	}
-	d.receiverBin = filepath.Join(d.binDir, "receiver"+exe)
-	if err := os.Rename(filepath.Join(buildDir, "receiver"+exe), d.receiverBin); err != nil {
+	d.receiverBin = filepath.Join(d.binDir, tfrun.Executable("receiver"))
+	if err := os.Rename(filepath.Join(build.OutDir, tfrun.Executable("receiver")), d.receiverBin); err != nil {
 		return err
 	}
-	_ = os.RemoveAll(buildDir)
+	_ = os.RemoveAll(build.OutDir)
 	d.con.printf("built in %s:\n  %s/terraform-provider-jelou\n  %s/terraform-provider-jurichat\n  %s",
 		round(time.Since(t0)), d.providersDir, d.providersDir, d.receiverBin)
 
-	rc := fmt.Sprintf(`# Written by the demo, used by its commands only (TF_CLI_CONFIG_FILE).
-provider_installation {
-  dev_overrides {
-    "externalsupport/jelou"    = %s
-    "externalsupport/jurichat" = %s
-  }
-  direct {}
-}
-`, strconv.Quote(d.providersDir), strconv.Quote(d.providersDir))
-	if err := os.WriteFile(d.rcFile, []byte(rc), 0o644); err != nil {
+	rc, err := tfrun.WriteCLIConfig(d.rcFile, d.providersDir, "Written by the demo, used by its commands only (TF_CLI_CONFIG_FILE).")
+	if err != nil {
 		return err
 	}
 	d.con.printf(`
@@ -279,18 +252,13 @@ command; that is expected here.
 	d.con.raw(indent(rc, "      "))
 
 	d.cli = d.opts.Terraform
-	d.name = strings.TrimSuffix(filepath.Base(d.cli), ".exe")
-	var out bytes.Buffer
-	err = command{name: d.name + " version", path: d.cli, args: []string{"version"}, dir: tmp, env: d.terraformEnv(), out: &out}.run(ctx)
+	d.name = tfrun.DisplayName(d.cli)
+	d.cliID, err = tfrun.Version(ctx, d.cli, tmp, d.terraformEnv())
 	if err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
 		return fmt.Errorf("the CLI %s does not run: %w", d.cli, err)
-	}
-	d.cliID, _, _ = strings.Cut(strings.TrimSpace(out.String()), "\n")
-	if d.cliID == "" {
-		d.cliID = "unknown version"
 	}
 	d.con.printf("\nTerraform CLI: %s (%s)", d.cli, d.cliID)
 	return nil
@@ -331,7 +299,7 @@ whose signature it verifies, and 401 to any other.`)
 	d.emu = emu
 	d.con.printf("\nemulator listening on %s  (Jelou API at /jelou, JuriChat API at /jurichat)", emu.URL)
 
-	env := append(inheritedEnv(os.Environ()), "RECEIVER_ADMIN_TOKEN="+d.adminToken)
+	env := append(tfrun.InheritedEnv(os.Environ()), "RECEIVER_ADMIN_TOKEN="+d.adminToken)
 	rcv, err := startReceiver(ctx, d.receiverBin, env, d.opts.ReceiverMaxLifetime, d.con)
 	if err != nil {
 		return err
@@ -625,8 +593,8 @@ only when there are no changes.
 `)
 	before := d.emu.RequestCounts()
 	err := d.terraform(ctx, "plan", "-detailed-exitcode", "-input=false")
-	var ee *exitError
-	if errors.As(err, &ee) && ee.code == 2 {
+	var ee *tfrun.ExitError
+	if errors.As(err, &ee) && ee.Code == 2 {
 		return errors.New("the second plan wants changes (exit status 2): applying the same configuration twice must be a no-op")
 	}
 	if err != nil {
@@ -801,22 +769,15 @@ Next: README.md ("Use the providers"), and examples/demo/ for the configuration.
 // configuration, the emulator's credentials and the secret variables, and
 // nothing of the user's Terraform settings.
 func (d *demo) terraformEnv() []string {
-	env := inheritedEnv(os.Environ())
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+d.rcFile,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-	)
-	if d.emu != nil {
-		env = append(env,
-			"JELOU_API_KEY="+d.emuOpts.JelouAPIKey,
-			"JURICHAT_TOKEN="+d.emuOpts.JurichatToken,
-			"TF_VAR_jelou_panel_token="+d.panelToken,
-			"TF_VAR_receiver_admin_token="+d.adminToken,
-		)
+	if d.emu == nil {
+		return tfrun.Env(d.rcFile)
 	}
-	return env
+	return tfrun.Env(d.rcFile,
+		"JELOU_API_KEY="+d.emuOpts.JelouAPIKey,
+		"JURICHAT_TOKEN="+d.emuOpts.JurichatToken,
+		"TF_VAR_jelou_panel_token="+d.panelToken,
+		"TF_VAR_receiver_admin_token="+d.adminToken,
+	)
 }
 
 func (d *demo) terraformArgs(args []string) []string {
@@ -831,10 +792,11 @@ func (d *demo) terraform(ctx context.Context, args ...string) error {
 	d.con.printf("$ %s %s", d.name, strings.Join(args, " "))
 	out := d.con.lines("    | ")
 	defer out.Close()
-	return command{
-		name: d.name + " " + args[0], path: d.cli, args: d.terraformArgs(args),
-		dir: d.workDir, env: d.terraformEnv(), out: out,
-	}.run(ctx)
+	_, err := tfrun.Command{
+		Name: d.name + " " + args[0], Path: d.cli, Args: d.terraformArgs(args),
+		Dir: d.workDir, Env: d.terraformEnv(), Stdout: out, Stderr: out,
+	}.Run(ctx)
+	return err
 }
 
 // terraformCapture runs a Terraform command and returns its standard output,
@@ -845,9 +807,9 @@ func (d *demo) terraformCapture(ctx context.Context, args ...string) ([]byte, er
 	cmd.Env = d.terraformEnv()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	detach(cmd)
-	cmd.Cancel = func() error { return interrupt(cmd.Process) }
-	cmd.WaitDelay = stopGrace
+	tfrun.Detach(cmd)
+	cmd.Cancel = func() error { return tfrun.Interrupt(cmd.Process) }
+	cmd.WaitDelay = tfrun.StopGrace
 	if err := cmd.Run(); err != nil {
 		d.con.raw(indent(stderr.String(), "    | "))
 		return nil, fmt.Errorf("%s %s: %w", d.name, strings.Join(args, " "), err)
@@ -872,46 +834,10 @@ func (d *demo) apiCalls(title string, before map[string]int) {
 
 // ---- helpers ----
 
-// findRoot finds this module's root from the working directory upwards.
-func findRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.Contains(string(data), "module "+ModulePath+"\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("run the demo inside the repository (no go.mod of %s above the working directory)", ModulePath)
-		}
-		dir = parent
-	}
-}
-
-// findGo returns the go command on PATH.
-func findGo() (string, error) {
-	p, err := exec.LookPath("go")
-	if err != nil {
-		return "", errors.New("the go command is not on PATH: install Go 1.26 (https://go.dev/dl/) and try again")
-	}
-	return p, nil
-}
-
 func randomToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func copyFile(src, dst string) error {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(dst, data, 0o755)
 }
 
 // removeAll removes dir, retrying briefly (a child that just exited may still

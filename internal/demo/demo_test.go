@@ -260,19 +260,6 @@ func TestDemoNeedsACLI(t *testing.T) {
 	}
 }
 
-func TestInheritedEnv(t *testing.T) {
-	in := []string{
-		"PATH=/bin", "HOME=/home/u", "GOFLAGS=-mod=mod",
-		"TF_CLI_CONFIG_FILE=/home/u/.terraformrc", "TF_LOG=trace", "TF_VAR_x=1", "TF_CLI_ARGS_apply=-parallelism=1",
-		"TOFU_CLI_CONFIG_FILE=x", "JELOU_API_KEY=real", "JURICHAT_TOKEN=real", "RECEIVER_SECRET=s",
-		"TERRAFORM_CONFIG=x", "CHECKPOINT_DISABLE=", "tf_log=lower",
-	}
-	got := strings.Join(inheritedEnv(in), " ")
-	if got != "PATH=/bin HOME=/home/u GOFLAGS=-mod=mod" {
-		t.Errorf("inheritedEnv = %q", got)
-	}
-}
-
 func TestLineWriter(t *testing.T) {
 	var buf bytes.Buffer
 	c := newConsole(&buf, false)

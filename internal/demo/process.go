@@ -12,78 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/tfrun"
 )
-
-// stopGrace is how long a child gets to stop after an interrupt before it is killed.
-const stopGrace = 30 * time.Second
-
-// inheritedEnv is the demo's environment without anything that could change
-// what Terraform, the providers or the receiver do: the user's CLI
-// configuration, variables, credentials for the real APIs, logging (which
-// could print secrets) and extra CLI arguments.
-func inheritedEnv(environ []string) []string {
-	dropPrefixes := []string{"TF_", "TOFU_", "JELOU_", "JURICHAT_", "RECEIVER_"}
-	dropExact := map[string]bool{"TERRAFORM_CONFIG": true, "CHECKPOINT_DISABLE": true}
-	out := make([]string, 0, len(environ))
-	for _, kv := range environ {
-		name, _, _ := strings.Cut(kv, "=")
-		upper := strings.ToUpper(name)
-		drop := dropExact[upper]
-		for _, p := range dropPrefixes {
-			if strings.HasPrefix(upper, p) {
-				drop = true
-			}
-		}
-		if !drop {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-// command runs one child process with its output streamed to the console.
-type command struct {
-	name string   // what the console shows, e.g. "terraform apply -auto-approve"
-	path string   // executable
-	args []string // arguments after the executable
-	dir  string
-	env  []string
-	out  io.Writer // stdout and stderr
-}
-
-// exitError is a child that ran and exited non-zero.
-type exitError struct {
-	name string
-	code int
-}
-
-func (e *exitError) Error() string { return fmt.Sprintf("%s exited with status %d", e.name, e.code) }
-
-// run starts the command and waits for it. Cancelling ctx interrupts the
-// child (Terraform then stops cleanly) and kills it after stopGrace.
-func (c command) run(ctx context.Context) error {
-	cmd := exec.CommandContext(ctx, c.path, c.args...)
-	cmd.Dir = c.dir
-	cmd.Env = c.env
-	cmd.Stdout = c.out
-	cmd.Stderr = c.out
-	cmd.Stdin = nil
-	detach(cmd)
-	cmd.Cancel = func() error { return interrupt(cmd.Process) }
-	cmd.WaitDelay = stopGrace
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		return fmt.Errorf("%s: interrupted: %w", c.name, context.Cause(ctx))
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && ee.ExitCode() >= 0 {
-		return &exitError{name: c.name, code: ee.ExitCode()}
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", c.name, err)
-	}
-	return nil
-}
 
 // receiverProcess is the webhook receiver running as a child (cmd/receiver
 // serve). It stops when Stop is called, when the demo's process ends for any
@@ -107,7 +38,7 @@ func startReceiver(ctx context.Context, path string, env []string, maxLifetime t
 	// Not cancelled with ctx: the receiver is stopped by Stop, in order.
 	cmd := exec.CommandContext(context.WithoutCancel(ctx), path, "serve", "-addr", "127.0.0.1:0", "-max-lifetime", maxLifetime.String(), "-stop-on-stdin-eof")
 	cmd.Env = env
-	detach(cmd)
+	tfrun.Detach(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -199,7 +130,7 @@ func (p *receiverProcess) Stop() error {
 			return
 		case <-time.After(5 * time.Second):
 		}
-		_ = interrupt(p.cmd.Process)
+		_ = tfrun.Interrupt(p.cmd.Process)
 		select {
 		case <-p.waitDone:
 			return
