@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport/transporttest"
 )
 
 const (
@@ -22,69 +23,11 @@ const (
 	testSecret = "client-secret-0002"
 )
 
-type captured struct {
-	Method, Path, RawPath, Query string
-	Header                       http.Header
-	Body                         string
-}
-
-// fake is a scripted Jelou server: it records every request and answers
-// with the status and body the test sets.
-type fake struct {
-	*httptest.Server
-	mu     sync.Mutex
-	reqs   []captured
-	status int
-	body   string
-	ctype  string
-}
-
-func newFake(t *testing.T) *fake {
-	t.Helper()
-	f := &fake{status: 200, ctype: "application/json"}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.reqs = append(f.reqs, captured{r.Method, r.URL.Path, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(b)})
-		status, body, ctype := f.status, f.body, f.ctype
-		f.mu.Unlock()
-		if ctype != "" {
-			w.Header().Set("Content-Type", ctype)
-		}
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fake) reply(status int, body string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.status, f.body = status, body
-}
-
-func (f *fake) last(t *testing.T) captured {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.reqs) == 0 {
-		t.Fatal("no request reached the server")
-	}
-	return f.reqs[len(f.reqs)-1]
-}
-
-func (f *fake) count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.reqs)
-}
-
 func fastHTTP() *http.Client {
 	return transport.NewHTTPClient(transport.Options{MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond})
 }
 
-func newTestClient(t *testing.T, f *fake, mutate func(*Config)) *Client {
+func newTestClient(t *testing.T, f *transporttest.Fake, mutate func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{BaseURL: f.URL + "/jelou", APIKey: testKey, UserAgent: "terraform-provider-jelou/test", HTTPClient: fastHTTP()}
 	if mutate != nil {
@@ -159,14 +102,14 @@ func TestNewClientConfig(t *testing.T) {
 }
 
 func TestAuthenticationHeaders(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, integrationJSON)
+	f := transporttest.NewFake(t)
+	f.Reply(200, integrationJSON)
 
 	c := newTestClient(t, f, nil)
 	if _, err := c.GetIntegration(context.Background(), "p1"); err != nil {
 		t.Fatal(err)
 	}
-	got := f.last(t)
+	got := f.Last(t)
 	if got.Header.Get("X-Api-Key") != testKey {
 		t.Error("x-api-key header missing or wrong")
 	}
@@ -183,7 +126,7 @@ func TestAuthenticationHeaders(t *testing.T) {
 	if _, err := c.GetIntegration(context.Background(), "p1"); err != nil {
 		t.Fatal(err)
 	}
-	got = f.last(t)
+	got = f.Last(t)
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(testID+":"+testSecret))
 	if got.Header.Get("Authorization") != want {
 		t.Error("Basic Authorization header missing or wrong")
@@ -215,8 +158,8 @@ func assertJSON(t *testing.T, got, want string) {
 func TestCreateIntegration(t *testing.T) {
 	for name, shape := range shapes {
 		t.Run(name, func(t *testing.T) {
-			f := newFake(t)
-			f.reply(200, shape(integrationJSON))
+			f := transporttest.NewFake(t)
+			f.Reply(200, shape(integrationJSON))
 			c := newTestClient(t, f, nil)
 			got, err := c.CreateIntegration(context.Background(), "p1", CreateIntegrationRequest{
 				WebhookURL: "https://panel.example.com/hook", AuthType: "bearer", Authorization: "tok",
@@ -227,7 +170,7 @@ func TestCreateIntegration(t *testing.T) {
 			if *got != wantIntegration {
 				t.Errorf("got %+v, want %+v", *got, wantIntegration)
 			}
-			req := f.last(t)
+			req := f.Last(t)
 			if req.Method != "POST" || req.Path != "/jelou/v1/external-support/p1" || req.Query != "" {
 				t.Errorf("request %s %s?%s", req.Method, req.Path, req.Query)
 			}
@@ -240,23 +183,23 @@ func TestCreateIntegration(t *testing.T) {
 }
 
 func TestCreateIntegrationOmitsUnsetFields(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, envelope(integrationJSON))
+	f := transporttest.NewFake(t)
+	f.Reply(200, envelope(integrationJSON))
 	c := newTestClient(t, f, nil)
 	if _, err := c.CreateIntegration(context.Background(), "p1", CreateIntegrationRequest{WebhookURL: "https://x.example/h"}); err != nil {
 		t.Fatal(err)
 	}
-	assertJSON(t, f.last(t).Body, `{"webhookUrl":"https://x.example/h"}`)
+	assertJSON(t, f.Last(t).Body, `{"webhookUrl":"https://x.example/h"}`)
 }
 
 func TestProjectIDIsEscaped(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, integrationJSON)
+	f := transporttest.NewFake(t)
+	f.Reply(200, integrationJSON)
 	c := newTestClient(t, f, nil)
 	if _, err := c.GetIntegration(context.Background(), "a/b c?d"); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.last(t).RawPath; got != "/jelou/v1/external-support/a%2Fb%20c%3Fd" {
+	if got := f.Last(t).RawPath; got != "/jelou/v1/external-support/a%2Fb%20c%3Fd" {
 		t.Errorf("escaped path %q", got)
 	}
 	for _, bad := range []string{"", "..", "."} {
@@ -264,7 +207,7 @@ func TestProjectIDIsEscaped(t *testing.T) {
 			t.Errorf("project ID %q accepted", bad)
 		}
 	}
-	if f.count() != 1 {
+	if f.Count() != 1 {
 		t.Errorf("invalid project IDs reached the server")
 	}
 }
@@ -275,8 +218,8 @@ func TestGetIntegration(t *testing.T) {
 	want.SigningSecret = ""
 	for name, shape := range shapes {
 		t.Run(name, func(t *testing.T) {
-			f := newFake(t)
-			f.reply(200, shape(noSecret))
+			f := transporttest.NewFake(t)
+			f.Reply(200, shape(noSecret))
 			got, err := newTestClient(t, f, nil).GetIntegration(context.Background(), "p1")
 			if err != nil {
 				t.Fatal(err)
@@ -284,7 +227,7 @@ func TestGetIntegration(t *testing.T) {
 			if *got != want {
 				t.Errorf("got %+v", *got)
 			}
-			req := f.last(t)
+			req := f.Last(t)
 			if req.Method != "GET" || req.Path != "/jelou/v1/external-support/p1" || req.Body != "" {
 				t.Errorf("request %s %s body %q", req.Method, req.Path, req.Body)
 			}
@@ -307,8 +250,8 @@ func TestDecodeTolerance(t *testing.T) {
 		`{"id":"i","webhookUrl":"https://h","data":"x"}`: {ID: "i", WebhookURL: "https://h"},
 	}
 	for body, want := range cases {
-		f := newFake(t)
-		f.reply(200, body)
+		f := transporttest.NewFake(t)
+		f.Reply(200, body)
 		got, err := newTestClient(t, f, nil).GetIntegration(context.Background(), "p1")
 		if err != nil {
 			t.Errorf("%s: %v", body, err)
@@ -333,8 +276,8 @@ func TestMalformedSuccessResponses(t *testing.T) {
 		`{"data":{"webhookUrl":[]}}`: "unexpected JSON shape",
 	}
 	for body, want := range cases {
-		f := newFake(t)
-		f.reply(200, body)
+		f := transporttest.NewFake(t)
+		f.Reply(200, body)
 		_, err := newTestClient(t, f, nil).GetIntegration(context.Background(), "p1")
 		if !errors.Is(err, transport.ErrUnexpectedResponse) || !strings.Contains(err.Error(), want) {
 			t.Errorf("body %q: err = %v, want %q", body, err, want)
@@ -357,8 +300,8 @@ func TestUpdateIntegrationSendsOnlySetFields(t *testing.T) {
 	for _, c := range cases {
 		for name, shape := range shapes {
 			t.Run(c.name+"/"+name, func(t *testing.T) {
-				f := newFake(t)
-				f.reply(200, shape(integrationJSON))
+				f := transporttest.NewFake(t)
+				f.Reply(200, shape(integrationJSON))
 				got, err := newTestClient(t, f, nil).UpdateIntegration(context.Background(), "p1", c.req)
 				if err != nil {
 					t.Fatal(err)
@@ -366,7 +309,7 @@ func TestUpdateIntegrationSendsOnlySetFields(t *testing.T) {
 				if got.ID != "int-1" {
 					t.Errorf("got %+v", got)
 				}
-				req := f.last(t)
+				req := f.Last(t)
 				if req.Method != "PATCH" || req.Path != "/jelou/v1/external-support/p1" {
 					t.Errorf("request %s %s", req.Method, req.Path)
 				}
@@ -385,12 +328,12 @@ func TestDeleteIntegration(t *testing.T) {
 		{204, ``},
 		{200, `not json at all`}, // the body of a delete is not needed
 	} {
-		f := newFake(t)
-		f.reply(tc.status, tc.body)
+		f := transporttest.NewFake(t)
+		f.Reply(tc.status, tc.body)
 		if err := newTestClient(t, f, nil).DeleteIntegration(context.Background(), "p1"); err != nil {
 			t.Errorf("%d %q: %v", tc.status, tc.body, err)
 		}
-		req := f.last(t)
+		req := f.Last(t)
 		if req.Method != "DELETE" || req.Path != "/jelou/v1/external-support/p1" || req.Body != "" {
 			t.Errorf("request %s %s %q", req.Method, req.Path, req.Body)
 		}
@@ -421,9 +364,9 @@ func TestErrorStatuses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(http.StatusText(c.status), func(t *testing.T) {
-			f := newFake(t)
-			f.ctype = c.ctype
-			f.reply(c.status, c.body)
+			f := transporttest.NewFake(t)
+			f.SetContentType(c.ctype)
+			f.Reply(c.status, c.body)
 			client := newTestClient(t, f, func(cfg *Config) { cfg.HTTPClient = transport.NewHTTPClient(transport.Options{MaxRetries: -1}) })
 			_, err := client.UpdateIntegration(context.Background(), "p1", UpdateIntegrationRequest{})
 			var apiErr *transport.APIError
@@ -458,8 +401,8 @@ func TestErrorsNeverCarryCredentials(t *testing.T) {
 	}
 	for name, m := range modes {
 		t.Run(name, func(t *testing.T) {
-			f := newFake(t)
-			f.reply(400, `{"message":"rejected `+strings.Join(m.secrets, " and ")+`","validationError":{"authorization":"\"`+hookCred+`\" is not allowed"}}`)
+			f := transporttest.NewFake(t)
+			f.Reply(400, `{"message":"rejected `+strings.Join(m.secrets, " and ")+`","validationError":{"authorization":"\"`+hookCred+`\" is not allowed"}}`)
 			c := newTestClient(t, f, m.mutate)
 			_, err := c.CreateIntegration(context.Background(), "p1", CreateIntegrationRequest{WebhookURL: "https://h", Authorization: hookCred})
 			if err == nil {
@@ -514,8 +457,8 @@ func TestRetriesThroughClient(t *testing.T) {
 }
 
 func TestDefaultHTTPClient(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, integrationJSON)
+	f := transporttest.NewFake(t)
+	f.Reply(200, integrationJSON)
 	c, err := NewClient(Config{BaseURL: f.URL, APIKey: testKey})
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport/transporttest"
 )
 
 // Faults the store injects into creates (POST), one per create in order;
@@ -89,12 +89,12 @@ func (s *store) serve(w http.ResponseWriter, r *http.Request) {
 		switch fault {
 		case faultReset:
 			s.mu.Unlock()
-			reset(w)
+			transporttest.ResetConnection(w)
 			return
 		case faultLate:
 			s.pending = created
 			s.mu.Unlock()
-			reset(w)
+			transporttest.ResetConnection(w)
 			return
 		}
 		s.current = created
@@ -106,7 +106,7 @@ func (s *store) serve(w http.ResponseWriter, r *http.Request) {
 			case <-time.After(5 * time.Second):
 			}
 		case faultCommitReset:
-			reset(w)
+			transporttest.ResetConnection(w)
 		case faultCommit502:
 			writeJSON(w, http.StatusBadGateway, `upstream timed out`)
 		case faultCommitJunk:
@@ -173,18 +173,6 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, body)
-}
-
-// reset drops the connection with a TCP RST, without answering.
-func reset(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		return
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
 }
 
 func (s *store) requests() string {

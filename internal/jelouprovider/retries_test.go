@@ -1,20 +1,12 @@
 package jelouprovider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -24,116 +16,23 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
 )
 
-// Faults the drop proxy injects into creates, one per create in order.
-const (
-	drop503         = "503"          // answer 503 (Retry-After: 0) without forwarding
-	dropCommitReset = "commit-reset" // forward, let the emulator store it, then reset the connection without answering
-	dropReset       = "reset"        // reset the connection without forwarding
-	dropSlow        = "slow"         // forward only after 3 seconds (unless the client gave up before)
-)
-
-// dropProxy serves the emulator through a proxy that breaks the next creates
-// (POST /jelou/v1/external-support/{projectId}) as scripted, the way
-// networks and gateways do, and counts the creates it saw.
-type dropProxy struct {
-	*httptest.Server
-	upstream *url.URL
-	mu       sync.Mutex
-	faults   []string
-	creates  int
-}
-
-func newDropProxy(t *testing.T, emu *emulator.Server, faults ...string) *dropProxy {
+// newDropProxy serves the emulator through an acctest.DropProxy that breaks
+// the next creates (POST /jelou/v1/external-support/{projectId}) as
+// scripted.
+func newDropProxy(t *testing.T, emu *emulator.Server, faults ...acctest.Drop) *acctest.DropProxy {
 	t.Helper()
-	upstream, err := url.Parse(emu.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &dropProxy{upstream: upstream, faults: faults}
-	rp := httputil.NewSingleHostReverseProxy(upstream)
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/jelou/v1/external-support/") {
-			rp.ServeHTTP(w, r)
-			return
-		}
-		p.mu.Lock()
-		p.creates++
-		fault := ""
-		if len(p.faults) > 0 {
-			fault, p.faults = p.faults[0], p.faults[1:]
-		}
-		p.mu.Unlock()
-		switch fault {
-		case drop503:
-			w.Header().Set("Retry-After", "0")
-			http.Error(w, `{"message":"maintenance"}`, http.StatusServiceUnavailable)
-		case dropReset:
-			resetClient(w)
-		case dropCommitReset:
-			forwardThenReset(w, r, upstream)
-		case dropSlow:
-			// Reading the body first lets the server notice the client
-			// hanging up (it watches the connection once the body is read).
-			body, _ := io.ReadAll(r.Body)
-			select {
-			case <-r.Context().Done():
-				return // the client gave up: nothing is forwarded
-			case <-time.After(3 * time.Second):
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			rp.ServeHTTP(w, r)
-		default:
-			rp.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-func (p *dropProxy) createCount() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.creates
-}
-
-// forwardThenReset sends r to upstream, discards the answer and resets the
-// client's connection instead of answering: the server acted, the client
-// never learns what it said.
-func forwardThenReset(w http.ResponseWriter, r *http.Request, upstream *url.URL) {
-	body, _ := io.ReadAll(r.Body)
-	u := *upstream
-	u.Path, u.RawQuery = r.URL.Path, r.URL.RawQuery
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		http.Error(w, "upstream failed", http.StatusBadGateway)
-		return
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
-	resetClient(w)
-}
-
-func resetClient(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		return
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
+	return acctest.NewDropProxy(t, emu.URL, acctest.DropProxyOptions{
+		IsCreate: func(r *http.Request) bool {
+			return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/jelou/v1/external-support/")
+		},
+		UnavailableBody: `{"message":"maintenance"}`,
+	}, faults...)
 }
 
 // proxiedConfig is the provider block pointing at the proxy, with extra
 // provider arguments, and a resource for projectID (webhook URL
 // https://support.example.com/jelou).
-func proxiedConfig(p *dropProxy, providerArgs, projectID string) string {
+func proxiedConfig(p *acctest.DropProxy, providerArgs, projectID string) string {
 	return acctest.Requirements("jelou") + fmt.Sprintf(`provider "jelou" {
   base_url = %q
   api_key  = %q
@@ -214,7 +113,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
 	t.Run("max_retries = 0", func(t *testing.T) {
-		proxy := newDropProxy(t, target.Emulator, drop503)
+		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
 		projectID := acctest.RandomName("proj-")
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -224,12 +123,12 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 				ExpectError: acctest.ErrorPattern(`Error Creating Jelou External Support Integration.*HTTP 503 Service Unavailable`),
 			}},
 		})
-		if n := proxy.createCount(); n != 1 {
+		if n := proxy.CreateCount(); n != 1 {
 			t.Errorf("the create was sent %d times, want once (no retries)", n)
 		}
 	})
 	t.Run("max_retries = 1", func(t *testing.T) {
-		proxy := newDropProxy(t, target.Emulator, drop503)
+		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
 		projectID := acctest.RandomName("proj-")
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -239,7 +138,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 				Check:  acctest.CheckAttrEquals(resName, "signing_secret", serverSecret(target, projectID)),
 			}},
 		})
-		if n := proxy.createCount(); n != 2 {
+		if n := proxy.CreateCount(); n != 2 {
 			t.Errorf("the create was sent %d times, want twice (one retry)", n)
 		}
 	})
@@ -252,7 +151,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 func TestAccProvider_requestTimeoutTakesEffect(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, dropSlow)
+	proxy := newDropProxy(t, target.Emulator, acctest.DropSlow)
 	projectID := acctest.RandomName("proj-")
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -272,7 +171,7 @@ func TestAccProvider_requestTimeoutTakesEffect(t *testing.T) {
 func TestAccExternalSupport_interruptedCreateReplaced(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, dropCommitReset)
+	proxy := newDropProxy(t, target.Emulator, acctest.DropCommitReset)
 	projectID := acctest.RandomName("proj-")
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -304,7 +203,7 @@ func TestAccExternalSupport_interruptedCreateReplaced(t *testing.T) {
 func TestAccExternalSupport_interruptedCreateUnproven(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, dropReset)
+	proxy := newDropProxy(t, target.Emulator, acctest.DropReset)
 	projectID := acctest.RandomName("proj-")
 	var existing *jelou.Integration
 	acctest.Run(t, false, resource.TestCase{

@@ -4,16 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport/transporttest"
 )
 
 const (
@@ -21,63 +19,7 @@ const (
 	testKey   = "jurichat-office-key-0001"
 )
 
-type captured struct {
-	Method, Path, RawPath, Query string
-	Header                       http.Header
-	Body                         string
-}
-
-type fake struct {
-	*httptest.Server
-	mu     sync.Mutex
-	reqs   []captured
-	status int
-	body   string
-	ctype  string
-}
-
-func newFake(t *testing.T) *fake {
-	t.Helper()
-	f := &fake{status: 200, ctype: "application/json"}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.reqs = append(f.reqs, captured{r.Method, r.URL.Path, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(b)})
-		status, body, ctype := f.status, f.body, f.ctype
-		f.mu.Unlock()
-		if ctype != "" {
-			w.Header().Set("Content-Type", ctype)
-		}
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fake) reply(status int, body string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.status, f.body = status, body
-}
-
-func (f *fake) last(t *testing.T) captured {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.reqs) == 0 {
-		t.Fatal("no request reached the server")
-	}
-	return f.reqs[len(f.reqs)-1]
-}
-
-func (f *fake) count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.reqs)
-}
-
-func newTestClient(t *testing.T, f *fake, mutate func(*Config)) *Client {
+func newTestClient(t *testing.T, f *transporttest.Fake, mutate func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{BaseURL: f.URL + "/jurichat", APIKey: testKey, UserAgent: "terraform-provider-jurichat/test",
 		HTTPClient: transport.NewHTTPClient(transport.Options{MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond})}
@@ -156,12 +98,12 @@ func TestNewClientConfig(t *testing.T) {
 }
 
 func TestAuthenticationHeaders(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, `[]`)
+	f := transporttest.NewFake(t)
+	f.Reply(200, `[]`)
 	if _, err := newTestClient(t, f, nil).ListWebhooks(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	got := f.last(t)
+	got := f.Last(t)
 	if got.Header.Get("X-Jurichat-Api-Key") != testKey || got.Header.Get("Authorization") != "" {
 		t.Error("API key mode: want only x-jurichat-api-key")
 	}
@@ -174,7 +116,7 @@ func TestAuthenticationHeaders(t *testing.T) {
 		if _, err := c.ListWebhooks(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		got = f.last(t)
+		got = f.Last(t)
 		if got.Header.Get("Authorization") != "Bearer "+testToken || got.Header.Get("X-Jurichat-Api-Key") != "" {
 			t.Error("token mode: want exactly Authorization: Bearer <token>")
 		}
@@ -185,8 +127,8 @@ func TestAuthenticationHeaders(t *testing.T) {
 }
 
 func TestCreateWebhook(t *testing.T) {
-	f := newFake(t)
-	f.reply(201, webhookJSON)
+	f := transporttest.NewFake(t)
+	f.Reply(201, webhookJSON)
 	c := newTestClient(t, f, nil)
 	got, err := c.CreateWebhook(context.Background(), CreateWebhookRequest{
 		Name: "CRM sync", URL: "https://hooks.example.com/in", Events: []string{"crm.lead.created", "contact.updated"},
@@ -198,7 +140,7 @@ func TestCreateWebhook(t *testing.T) {
 	if !reflect.DeepEqual(*got, wantWebhook) {
 		t.Errorf("got %+v\nwant %+v", *got, wantWebhook)
 	}
-	req := f.last(t)
+	req := f.Last(t)
 	if req.Method != "POST" || req.Path != "/jurichat/webhooks" || req.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("request %s %s (%s)", req.Method, req.Path, req.Header.Get("Content-Type"))
 	}
@@ -208,12 +150,12 @@ func TestCreateWebhook(t *testing.T) {
 	if _, err := c.CreateWebhook(context.Background(), CreateWebhookRequest{Name: "n", URL: "https://h"}); err != nil {
 		t.Fatal(err)
 	}
-	assertJSON(t, f.last(t).Body, `{"name":"n","url":"https://h","events":[]}`)
+	assertJSON(t, f.Last(t).Body, `{"name":"n","url":"https://h","events":[]}`)
 }
 
 func TestGetWebhook(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, `{"id":"wh 1","officeId":7,"name":"n","description":null,"url":"https://h","secret":"s","events":[],"isActive":false,"headers":{},"createdAt":"c","updatedAt":"u"}`)
+	f := transporttest.NewFake(t)
+	f.Reply(200, `{"id":"wh 1","officeId":7,"name":"n","description":null,"url":"https://h","secret":"s","events":[],"isActive":false,"headers":{},"createdAt":"c","updatedAt":"u"}`)
 	got, err := newTestClient(t, f, nil).GetWebhook(context.Background(), "wh 1/x")
 	if err != nil {
 		t.Fatal(err)
@@ -222,13 +164,13 @@ func TestGetWebhook(t *testing.T) {
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("got %+v", *got)
 	}
-	req := f.last(t)
+	req := f.Last(t)
 	if req.Method != "GET" || req.RawPath != "/jurichat/webhooks/wh%201%2Fx" || req.Body != "" || req.Header.Get("Content-Type") != "" {
 		t.Errorf("request %s %s %q", req.Method, req.RawPath, req.Body)
 	}
 
 	// An envelope, should the API ever wrap its objects.
-	f.reply(200, `{"data":`+webhookJSON+`}`)
+	f.Reply(200, `{"data":`+webhookJSON+`}`)
 	got, err = newTestClient(t, f, nil).GetWebhook(context.Background(), "wh_1")
 	if err != nil || !reflect.DeepEqual(*got, wantWebhook) {
 		t.Errorf("envelope: %v %+v", err, got)
@@ -241,8 +183,8 @@ func TestListWebhooks(t *testing.T) {
 	want := []Webhook{{ID: "wh_1", OfficeID: "off_1", Name: "CRM sync", URL: "https://h", Events: []string{"a"}, IsActive: true,
 		CreatedAt: "c", UpdatedAt: "u", Stats: &WebhookStats{TotalDeliveries: 10, SuccessCount: 9, FailedCount: 1, SuccessRate: 90.5}}}
 	for _, body := range []string{`[` + item + `]`, `{"data":[` + item + `]}`, `{"webhooks":[` + item + `],"total":1}`} {
-		f := newFake(t)
-		f.reply(200, body)
+		f := transporttest.NewFake(t)
+		f.Reply(200, body)
 		got, err := newTestClient(t, f, nil).ListWebhooks(context.Background())
 		if err != nil {
 			t.Fatalf("%s: %v", body, err)
@@ -253,12 +195,12 @@ func TestListWebhooks(t *testing.T) {
 		if got[0].Headers != nil || got[0].Secret != "" {
 			t.Error("list items carry no headers and no secret")
 		}
-		if req := f.last(t); req.Method != "GET" || req.Path != "/jurichat/webhooks" {
+		if req := f.Last(t); req.Method != "GET" || req.Path != "/jurichat/webhooks" {
 			t.Errorf("request %s %s", req.Method, req.Path)
 		}
 	}
-	f := newFake(t)
-	f.reply(200, `[]`)
+	f := transporttest.NewFake(t)
+	f.Reply(200, `[]`)
 	got, err := newTestClient(t, f, nil).ListWebhooks(context.Background())
 	if err != nil || got == nil || len(got) != 0 {
 		t.Errorf("empty list: %v %v", got, err)
@@ -297,8 +239,8 @@ func TestUpdateWebhookSendsOnlySetFields(t *testing.T) {
 				}
 				assertJSON(t, string(b), c.want)
 			}
-			f := newFake(t)
-			f.reply(200, strings.Replace(webhookJSON, `"secret":"whsec_abc",`, "", 1))
+			f := transporttest.NewFake(t)
+			f.Reply(200, strings.Replace(webhookJSON, `"secret":"whsec_abc",`, "", 1))
 			got, err := newTestClient(t, f, nil).UpdateWebhook(context.Background(), "wh_1", c.req)
 			if err != nil {
 				t.Fatal(err)
@@ -306,7 +248,7 @@ func TestUpdateWebhookSendsOnlySetFields(t *testing.T) {
 			if got.ID != "wh_1" || got.Secret != "" {
 				t.Errorf("got %+v", got)
 			}
-			req := f.last(t)
+			req := f.Last(t)
 			if req.Method != "PATCH" || req.Path != "/jurichat/webhooks/wh_1" {
 				t.Errorf("request %s %s", req.Method, req.Path)
 			}
@@ -316,7 +258,7 @@ func TestUpdateWebhookSendsOnlySetFields(t *testing.T) {
 }
 
 func TestUpdateWebhookRejectsContradictions(t *testing.T) {
-	f := newFake(t)
+	f := transporttest.NewFake(t)
 	c := newTestClient(t, f, nil)
 	for _, req := range []UpdateWebhookRequest{
 		{Description: ptr("d"), ClearDescription: true},
@@ -329,7 +271,7 @@ func TestUpdateWebhookRejectsContradictions(t *testing.T) {
 			t.Errorf("MarshalJSON accepted %+v", req)
 		}
 	}
-	if f.count() != 0 {
+	if f.Count() != 0 {
 		t.Error("a contradictory update reached the server")
 	}
 }
@@ -339,17 +281,17 @@ func TestDeleteWebhook(t *testing.T) {
 		status int
 		body   string
 	}{{204, ""}, {200, `{"message":"Webhook deleted"}`}, {200, ""}} {
-		f := newFake(t)
-		f.reply(tc.status, tc.body)
+		f := transporttest.NewFake(t)
+		f.Reply(tc.status, tc.body)
 		if err := newTestClient(t, f, nil).DeleteWebhook(context.Background(), "wh_1"); err != nil {
 			t.Errorf("%d: %v", tc.status, err)
 		}
-		if req := f.last(t); req.Method != "DELETE" || req.Path != "/jurichat/webhooks/wh_1" || req.Body != "" {
+		if req := f.Last(t); req.Method != "DELETE" || req.Path != "/jurichat/webhooks/wh_1" || req.Body != "" {
 			t.Errorf("request %s %s %q", req.Method, req.Path, req.Body)
 		}
 	}
-	f := newFake(t)
-	f.reply(404, `{"statusCode":404,"error":"Not Found","message":"Webhook not found"}`)
+	f := transporttest.NewFake(t)
+	f.Reply(404, `{"statusCode":404,"error":"Not Found","message":"Webhook not found"}`)
 	err := newTestClient(t, f, nil).DeleteWebhook(context.Background(), "wh_1")
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("404: %v", err)
@@ -357,7 +299,7 @@ func TestDeleteWebhook(t *testing.T) {
 }
 
 func TestInvalidIDsNeverSent(t *testing.T) {
-	f := newFake(t)
+	f := transporttest.NewFake(t)
 	c := newTestClient(t, f, nil)
 	ctx := context.Background()
 	for _, bad := range []string{"", "..", "."} {
@@ -380,8 +322,8 @@ func TestInvalidIDsNeverSent(t *testing.T) {
 			t.Errorf("RetryDelivery(%q) accepted", bad)
 		}
 	}
-	if f.count() != 0 {
-		t.Errorf("%d invalid requests reached the server", f.count())
+	if f.Count() != 0 {
+		t.Errorf("%d invalid requests reached the server", f.Count())
 	}
 }
 
@@ -405,8 +347,8 @@ func TestListEventsShapes(t *testing.T) {
 		`{"data":["y"],"events":"junk"}`: {{Name: "y"}},
 	}
 	for body, want := range cases {
-		f := newFake(t)
-		f.reply(200, body)
+		f := transporttest.NewFake(t)
+		f.Reply(200, body)
 		got, err := newTestClient(t, f, nil).ListEvents(context.Background())
 		if err != nil {
 			t.Errorf("%s: %v", body, err)
@@ -415,7 +357,7 @@ func TestListEventsShapes(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %+v, want %+v", body, got, want)
 		}
-		if req := f.last(t); req.Method != "GET" || req.Path != "/jurichat/webhooks/events" {
+		if req := f.Last(t); req.Method != "GET" || req.Path != "/jurichat/webhooks/events" {
 			t.Errorf("request %s %s", req.Method, req.Path)
 		}
 	}
@@ -423,8 +365,8 @@ func TestListEventsShapes(t *testing.T) {
 
 func TestListEventsUnexpectedShapes(t *testing.T) {
 	for _, body := range []string{`{"foo":[]}`, `42`, `[{"description":"nameless"}]`, `[1]`, `[""]`, `not json`, ``, `{"events":{"a":"b"}}`} {
-		f := newFake(t)
-		f.reply(200, body)
+		f := transporttest.NewFake(t)
+		f.Reply(200, body)
 		_, err := newTestClient(t, f, nil).ListEvents(context.Background())
 		if !errors.Is(err, transport.ErrUnexpectedResponse) {
 			t.Errorf("%q: err = %v, want ErrUnexpectedResponse", body, err)
@@ -448,8 +390,8 @@ var wantDelivery = Delivery{
 func TestListDeliveries(t *testing.T) {
 	pending := `{"id":"dl_2","webhookId":"wh_1","event":"webhook.test","status":"PENDING","statusCode":null,"payload":null,` +
 		`"responseBody":null,"errorMessage":null,"durationMs":null,"attemptCount":0,"nextRetryAt":"2025-01-01T00:01:00.000Z","createdAt":"c","expiresAt":"e"}`
-	f := newFake(t)
-	f.reply(200, `{"data":[`+deliveryJSON+`,`+pending+`],"total":42,"page":2,"limit":2,"totalPages":21}`)
+	f := transporttest.NewFake(t)
+	f.Reply(200, `{"data":[`+deliveryJSON+`,`+pending+`],"total":42,"page":2,"limit":2,"totalPages":21}`)
 	c := newTestClient(t, f, nil)
 	got, err := c.ListDeliveries(context.Background(), "wh_1", DeliveryQuery{Page: 2, Limit: 2, Status: "FAILED", Event: "crm.lead.created"})
 	if err != nil {
@@ -466,28 +408,28 @@ func TestListDeliveries(t *testing.T) {
 	if !reflect.DeepEqual(got.Data[1], wantPending) {
 		t.Errorf("delivery 1: %+v", got.Data[1])
 	}
-	req := f.last(t)
+	req := f.Last(t)
 	if req.Method != "GET" || req.Path != "/jurichat/webhooks/wh_1/deliveries" || req.Query != "event=crm.lead.created&limit=2&page=2&status=FAILED" {
 		t.Errorf("request %s %s?%s", req.Method, req.Path, req.Query)
 	}
 
-	f.reply(200, `{"data":[],"total":0,"page":1,"limit":20,"totalPages":0}`)
+	f.Reply(200, `{"data":[],"total":0,"page":1,"limit":20,"totalPages":0}`)
 	got, err = c.ListDeliveries(context.Background(), "wh_1", DeliveryQuery{})
 	if err != nil || len(got.Data) != 0 || got.Data == nil {
 		t.Errorf("empty page: %+v %v", got, err)
 	}
-	if q := f.last(t).Query; q != "" {
+	if q := f.Last(t).Query; q != "" {
 		t.Errorf("zero query sent %q", q)
 	}
 
-	f.reply(200, `[`+deliveryJSON+`]`)
+	f.Reply(200, `[`+deliveryJSON+`]`)
 	got, err = c.ListDeliveries(context.Background(), "wh_1", DeliveryQuery{})
 	if err != nil || len(got.Data) != 1 || got.Total != 1 || got.TotalPages != 1 {
 		t.Errorf("bare list: %+v %v", got, err)
 	}
 
 	for _, bad := range []string{`{"total":1}`, `{"data":{}}`, `{"data":[{"statusCode":"x"}]}`} {
-		f.reply(200, bad)
+		f.Reply(200, bad)
 		if _, err := c.ListDeliveries(context.Background(), "wh_1", DeliveryQuery{}); !errors.Is(err, transport.ErrUnexpectedResponse) {
 			t.Errorf("%s: err = %v", bad, err)
 		}
@@ -495,8 +437,8 @@ func TestListDeliveries(t *testing.T) {
 }
 
 func TestGetDelivery(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, deliveryJSON)
+	f := transporttest.NewFake(t)
+	f.Reply(200, deliveryJSON)
 	got, err := newTestClient(t, f, nil).GetDelivery(context.Background(), "wh_1", "dl_1")
 	if err != nil {
 		t.Fatal(err)
@@ -504,32 +446,32 @@ func TestGetDelivery(t *testing.T) {
 	if !reflect.DeepEqual(*got, wantDelivery) {
 		t.Errorf("got %+v", *got)
 	}
-	if req := f.last(t); req.Method != "GET" || req.Path != "/jurichat/webhooks/wh_1/deliveries/dl_1" {
+	if req := f.Last(t); req.Method != "GET" || req.Path != "/jurichat/webhooks/wh_1/deliveries/dl_1" {
 		t.Errorf("request %s %s", req.Method, req.Path)
 	}
-	f.reply(200, `{}`)
+	f.Reply(200, `{}`)
 	if _, err := newTestClient(t, f, nil).GetDelivery(context.Background(), "wh_1", "dl_1"); !errors.Is(err, transport.ErrUnexpectedResponse) {
 		t.Errorf("empty object: %v", err)
 	}
 }
 
 func TestRetryDelivery(t *testing.T) {
-	f := newFake(t)
-	f.reply(200, `{"deliveryId":"dl_1","message":"Delivery queued for retry"}`)
+	f := transporttest.NewFake(t)
+	f.Reply(200, `{"deliveryId":"dl_1","message":"Delivery queued for retry"}`)
 	c := newTestClient(t, f, nil)
 	msg, err := c.RetryDelivery(context.Background(), "dl_1")
 	if err != nil || msg != "Delivery queued for retry" {
 		t.Fatalf("got %q, %v", msg, err)
 	}
-	req := f.last(t)
+	req := f.Last(t)
 	if req.Method != "POST" || req.Path != "/jurichat/webhooks/deliveries/dl_1/retry" || req.Body != "" || req.Header.Get("Content-Type") != "" {
 		t.Errorf("request %s %s %q (Content-Type %q)", req.Method, req.Path, req.Body, req.Header.Get("Content-Type"))
 	}
-	f.reply(202, ``)
+	f.Reply(202, ``)
 	if msg, err := c.RetryDelivery(context.Background(), "dl_1"); err != nil || msg != "" {
 		t.Errorf("empty 202: %q %v", msg, err)
 	}
-	f.reply(400, `{"statusCode":400,"error":"Bad Request","message":"Only FAILED or RETRYING deliveries can be retried"}`)
+	f.Reply(400, `{"statusCode":400,"error":"Bad Request","message":"Only FAILED or RETRYING deliveries can be retried"}`)
 	_, err = c.RetryDelivery(context.Background(), "dl_1")
 	var apiErr *transport.APIError
 	if !errors.As(err, &apiErr) || apiErr.Message != "Only FAILED or RETRYING deliveries can be retried" || !errors.Is(err, ErrValidation) {
@@ -560,9 +502,9 @@ func TestErrorStatuses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(http.StatusText(c.status), func(t *testing.T) {
-			f := newFake(t)
-			f.ctype = c.ctype
-			f.reply(c.status, c.body)
+			f := transporttest.NewFake(t)
+			f.SetContentType(c.ctype)
+			f.Reply(c.status, c.body)
 			client := newTestClient(t, f, func(cfg *Config) { cfg.HTTPClient = transport.NewHTTPClient(transport.Options{MaxRetries: -1}) })
 			_, err := client.GetWebhook(context.Background(), "wh_1")
 			var apiErr *transport.APIError
@@ -582,8 +524,8 @@ func TestErrorStatuses(t *testing.T) {
 }
 
 func TestErrorsNeverCarryCredentials(t *testing.T) {
-	f := newFake(t)
-	f.reply(400, `{"statusCode":400,"error":"Bad Request","message":"bad key `+testKey+`, bad token `+testToken+`, header value receiver-secret-1"}`)
+	f := transporttest.NewFake(t)
+	f.Reply(400, `{"statusCode":400,"error":"Bad Request","message":"bad key `+testKey+`, bad token `+testToken+`, header value receiver-secret-1"}`)
 	for _, mode := range []func(*Config){nil, func(cfg *Config) { cfg.APIKey, cfg.Token = "", testToken }} {
 		_, err := newTestClient(t, f, mode).CreateWebhook(context.Background(), CreateWebhookRequest{
 			Name: "n", URL: "https://h", Events: []string{"a"}, Headers: map[string]string{"Authorization": "receiver-secret-1"}})
@@ -602,8 +544,8 @@ func TestErrorsNeverCarryCredentials(t *testing.T) {
 
 func TestMalformedWebhookResponses(t *testing.T) {
 	for _, body := range []string{`{"id":"x"`, `[]`, `{}`, `{"data":null}`, `{"id":"w","description":5}`, `{"id":"w","events":[{}]}`, `{"id":"w","isActive":"yes"}`} {
-		f := newFake(t)
-		f.reply(200, body)
+		f := transporttest.NewFake(t)
+		f.Reply(200, body)
 		_, err := newTestClient(t, f, nil).GetWebhook(context.Background(), "w")
 		if !errors.Is(err, transport.ErrUnexpectedResponse) {
 			t.Errorf("%s: err = %v, want ErrUnexpectedResponse", body, err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport/transporttest"
 )
 
 // Faults the store injects into creates (POST /webhooks), one per create in
@@ -108,7 +108,7 @@ func (s *hookStore) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		if fault == faultReset {
 			s.mu.Unlock()
-			resetConn(w)
+			transporttest.ResetConnection(w)
 			return
 		}
 		var req CreateWebhookRequest
@@ -117,7 +117,7 @@ func (s *hookStore) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		switch fault {
 		case faultCommitReset:
-			resetConn(w)
+			transporttest.ResetConnection(w)
 		case faultCommit504:
 			w.WriteHeader(http.StatusGatewayTimeout)
 		case faultCommitHTML:
@@ -168,17 +168,6 @@ func answer(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-func resetConn(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		return
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
 }
 
 func (s *hookStore) requests() string {
@@ -450,10 +439,10 @@ func TestCreateWebhookRecoveryFails(t *testing.T) {
 
 // A plain failure (not outcome-unknown) is returned as is, without reading back.
 func TestCreateWebhookPlainFailureNotRecovered(t *testing.T) {
-	f := newFake(t)
-	f.reply(400, `{"statusCode":400,"error":"Bad Request","message":"events must contain at least 1 elements"}`)
+	f := transporttest.NewFake(t)
+	f.Reply(400, `{"statusCode":400,"error":"Bad Request","message":"events must contain at least 1 elements"}`)
 	_, err := newTestClient(t, f, nil).CreateWebhook(context.Background(), CreateWebhookRequest{Name: "n", URL: "https://h"})
-	if !errors.Is(err, ErrValidation) || f.count() != 1 {
-		t.Fatalf("err = %v after %d requests", err, f.count())
+	if !errors.Is(err, ErrValidation) || f.Count() != 1 {
+		t.Fatalf("err = %v after %d requests", err, f.Count())
 	}
 }

@@ -1,18 +1,11 @@
 package jurichatprovider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -23,103 +16,23 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 )
 
-// Faults the drop proxy injects into creates, one per create in order.
-const (
-	drop503         = "503"          // answer 503 (Retry-After: 0) without forwarding
-	dropCommitReset = "commit-reset" // forward, let the emulator store it, then reset the connection without answering
-	dropReset       = "reset"        // reset the connection without forwarding
-)
-
-// dropProxy serves the emulator through a proxy that breaks the next creates
-// (POST /jurichat/webhooks) as scripted, and counts the creates it saw.
-type dropProxy struct {
-	*httptest.Server
-	mu      sync.Mutex
-	faults  []string
-	creates int
-}
-
-func newDropProxy(t *testing.T, emu *emulator.Server, faults ...string) *dropProxy {
+// newDropProxy serves the emulator through an acctest.DropProxy that breaks
+// the next creates (POST /jurichat/webhooks) as scripted.
+func newDropProxy(t *testing.T, emu *emulator.Server, faults ...acctest.Drop) *acctest.DropProxy {
 	t.Helper()
-	upstream, err := url.Parse(emu.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &dropProxy{faults: faults}
-	rp := httputil.NewSingleHostReverseProxy(upstream)
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/jurichat/webhooks" {
-			rp.ServeHTTP(w, r)
-			return
-		}
-		p.mu.Lock()
-		p.creates++
-		fault := ""
-		if len(p.faults) > 0 {
-			fault, p.faults = p.faults[0], p.faults[1:]
-		}
-		p.mu.Unlock()
-		switch fault {
-		case drop503:
-			w.Header().Set("Retry-After", "0")
-			http.Error(w, `{"statusCode":503,"error":"Service Unavailable","message":"maintenance"}`, http.StatusServiceUnavailable)
-		case dropReset:
-			resetClient(w)
-		case dropCommitReset:
-			forwardThenReset(w, r, upstream)
-		default:
-			rp.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-func (p *dropProxy) createCount() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.creates
-}
-
-// forwardThenReset sends r to upstream, discards the answer and resets the
-// client's connection instead of answering: the server acted, the client
-// never learns what it said.
-func forwardThenReset(w http.ResponseWriter, r *http.Request, upstream *url.URL) {
-	body, _ := io.ReadAll(r.Body)
-	u := *upstream
-	u.Path, u.RawQuery = r.URL.Path, r.URL.RawQuery
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		http.Error(w, "upstream failed", http.StatusBadGateway)
-		return
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
-	resetClient(w)
-}
-
-func resetClient(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		return
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
+	return acctest.NewDropProxy(t, emu.URL, acctest.DropProxyOptions{
+		IsCreate: func(r *http.Request) bool {
+			return r.Method == http.MethodPost && r.URL.Path == "/jurichat/webhooks"
+		},
+		UnavailableBody: `{"statusCode":503,"error":"Service Unavailable","message":"maintenance"}`,
+	}, faults...)
 }
 
 const retriesWebhookName = "retries test"
 
 // proxiedConfig is the provider block pointing at the proxy, with extra
 // provider arguments, and one webhook.
-func proxiedConfig(p *dropProxy, providerArgs string) string {
+func proxiedConfig(p *acctest.DropProxy, providerArgs string) string {
 	return acctest.Requirements("jurichat") + fmt.Sprintf(`provider "jurichat" {
   base_url = %q
   token    = %q
@@ -204,7 +117,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 	t.Run("max_retries = 0", func(t *testing.T) {
 		target := acctest.NewJuriChat(t)
 		target.SkipOnReal(t, "injects failures between the provider and the emulator")
-		proxy := newDropProxy(t, target.Emulator, drop503)
+		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps: []resource.TestStep{{
@@ -212,7 +125,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 				ExpectError: acctest.ErrorPattern(`Error Creating JuriChat Webhook.*HTTP 503 Service Unavailable.*maintenance`),
 			}},
 		})
-		if n := proxy.createCount(); n != 1 {
+		if n := proxy.CreateCount(); n != 1 {
 			t.Errorf("the create was sent %d times, want once (no retries)", n)
 		}
 		if hooks := target.Emulator.JurichatWebhooks(); len(hooks) != 0 {
@@ -222,7 +135,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 	t.Run("max_retries = 1", func(t *testing.T) {
 		target := acctest.NewJuriChat(t)
 		target.SkipOnReal(t, "injects failures between the provider and the emulator")
-		proxy := newDropProxy(t, target.Emulator, drop503)
+		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps: []resource.TestStep{{
@@ -230,7 +143,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 				Check:  checkEmulatorSecret(target),
 			}},
 		})
-		if n := proxy.createCount(); n != 2 {
+		if n := proxy.CreateCount(); n != 2 {
 			t.Errorf("the create was sent %d times, want twice (one retry)", n)
 		}
 	})
@@ -242,7 +155,7 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 func TestAccWebhook_interruptedCreateAdopted(t *testing.T) {
 	target := acctest.NewJuriChat(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, dropCommitReset)
+	proxy := newDropProxy(t, target.Emulator, acctest.DropCommitReset)
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkNoWebhooks(target),
@@ -267,7 +180,7 @@ func TestAccWebhook_interruptedCreateAdopted(t *testing.T) {
 			),
 		}},
 	})
-	if n := proxy.createCount(); n != 1 {
+	if n := proxy.CreateCount(); n != 1 {
 		t.Errorf("the create was sent %d times, want once: the stored webhook is adopted, not created again", n)
 	}
 }
@@ -278,7 +191,7 @@ func TestAccWebhook_interruptedCreateAdopted(t *testing.T) {
 func TestAccWebhook_interruptedCreateAmbiguous(t *testing.T) {
 	target := acctest.NewJuriChat(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, dropCommitReset)
+	proxy := newDropProxy(t, target.Emulator, acctest.DropCommitReset)
 	var otherID string
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -302,8 +215,8 @@ func TestAccWebhook_interruptedCreateAmbiguous(t *testing.T) {
 		t.Error("the webhook created by someone else is gone")
 	}
 	hooks := target.Emulator.JurichatWebhooks()
-	if len(hooks) != 2 || proxy.createCount() != 1 {
-		t.Errorf("the server holds %d webhooks after %d creates, want 2 after 1: nothing may be created or deleted", len(hooks), proxy.createCount())
+	if len(hooks) != 2 || proxy.CreateCount() != 1 {
+		t.Errorf("the server holds %d webhooks after %d creates, want 2 after 1: nothing may be created or deleted", len(hooks), proxy.CreateCount())
 	}
 	for _, h := range hooks {
 		if strings.Contains(h.Name, "retries") {

@@ -1,16 +1,12 @@
 package jurichatprovider
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -109,70 +105,18 @@ func routeOf(r *http.Request) string {
 	return ""
 }
 
-// responder writes a broken answer; next is the emulator, for responders
-// that let the request through and spoil the answer.
-type responder func(w http.ResponseWriter, r *http.Request, next http.Handler)
+// faultServer is an acctest.FaultServer whose routes are the JuriChat
+// routes (see routeOf).
+type faultServer struct{ *acctest.FaultServer }
 
-// faultServer serves the emulator on 127.0.0.1, except for the one route
-// with an active fault, which it answers with the fault's responder. It
-// counts the requests each route received while faulty.
-type faultServer struct {
-	*httptest.Server
-	emu *emulator.Emulator
-
-	mu     sync.Mutex
-	route  string
-	fault  responder
-	faulty map[string]int
-}
-
-func newFaultServer(t *testing.T) *faultServer {
+func newFaultServer(t *testing.T) faultServer {
 	t.Helper()
-	s := &faultServer{emu: emulator.New(emulator.DefaultOptions()), faulty: map[string]int{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		fault := s.fault
-		hit := fault != nil && routeOf(r) == s.route
-		if hit {
-			s.faulty[s.route]++
-		}
-		s.mu.Unlock()
-		if hit {
-			fault(w, r, s.emu)
-			return
-		}
-		s.emu.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-// fail makes route answer with respond, from the next request on.
-func (s *faultServer) fail(route string, respond responder) func() {
-	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.route, s.fault = route, respond
-	}
-}
-
-// heal lets every request through to the emulator again.
-func (s *faultServer) heal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.route, s.fault = "", nil
-}
-
-// faultyRequests returns how many requests route received while faulty.
-func (s *faultServer) faultyRequests(route string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.faulty[route]
+	return faultServer{acctest.NewFaultServer(t, routeOf)}
 }
 
 // target is the fault server as an acceptance-test target, so that the
 // configuration helpers of the other tests apply.
-func (s *faultServer) target() *acctest.JuriChat {
+func (s faultServer) target() *acctest.JuriChat {
 	return &acctest.JuriChat{
 		ProviderConfig: acctest.Requirements("jurichat") + fmt.Sprintf("provider \"jurichat\" {\n  base_url = %q\n  token    = %q\n}\n",
 			s.URL+"/jurichat", emulator.DefaultJurichatToken),
@@ -180,7 +124,7 @@ func (s *faultServer) target() *acctest.JuriChat {
 }
 
 // client talks to the fault server with the emulator's credentials.
-func (s *faultServer) client(t *testing.T) *jurichat.Client {
+func (s faultServer) client(t *testing.T) *jurichat.Client {
 	t.Helper()
 	c, err := jurichat.NewClient(jurichat.Config{BaseURL: s.URL + "/jurichat", Token: emulator.DefaultJurichatToken})
 	if err != nil {
@@ -189,66 +133,6 @@ func (s *faultServer) client(t *testing.T) *jurichat.Client {
 	return c
 }
 
-// reply answers with a fixed status, content type and body, plus header
-// pairs ("Retry-After", "0").
-func reply(status int, contentType, body string, header ...string) responder {
-	return func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
-		for i := 0; i+1 < len(header); i += 2 {
-			w.Header().Set(header[i], header[i+1])
-		}
-		if contentType != "" {
-			w.Header().Set("Content-Type", contentType)
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-	}
-}
-
-// hugeBody is a 200 whose JSON body is larger than the client's 10 MiB limit.
-func hugeBody(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte(`{"id":"wh-1","name":"x","url":"https://hooks.example.com/jurichat","description":"`))
-	chunk := bytes.Repeat([]byte("a"), 1<<20)
-	for range 11 {
-		if _, err := w.Write(chunk); err != nil {
-			return
-		}
-	}
-	_, _ = w.Write([]byte(`"}`))
-}
-
-// withoutFields lets the request through and removes the given members from
-// the webhook in the answer.
-func withoutFields(fields ...string) responder {
-	return func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		var obj map[string]any
-		if err := json.Unmarshal(rec.Body.Bytes(), &obj); err != nil {
-			http.Error(w, "the test's fault server could not decode the emulator's answer", http.StatusTeapot)
-			return
-		}
-		for _, f := range fields {
-			delete(obj, f)
-		}
-		body, _ := json.Marshal(obj)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
-	}
-}
-
-const (
-	htmlLoginPage = `<!DOCTYPE html>
-<html><head><title>Sign in</title></head>
-<body><form action="/login" method="post"><input name="user"><input name="password" type="password"></form></body></html>`
-	htmlErrorPage = `<html>
-<head><title>500 Internal Server Error</title></head>
-<body><center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body>
-</html>`
-)
-
 // Operations grouped by what they do with a body.
 var (
 	readsOne  = []string{opCreate, opRead, opUpdate, opWebhookDS, opEphemeral} // decode one webhook
@@ -256,302 +140,111 @@ var (
 	allOps    = []string{opCreate, opRead, opUpdate, opDelete, opWebhookDS, opListDS, opEventsDS, opEphemeral}
 )
 
-// brokenResponse is one way an answer can be broken, the operations it is
-// tried on, and the problem the diagnostic must name (an acctest.ErrorPattern
-// fragment, after the operation's summary). problemFor overrides it per
-// operation.
-type brokenResponse struct {
-	respond    responder
-	ops        []string
-	problem    string
-	problemFor map[string]string
-}
-
-func (b brokenResponse) pattern(op string) string {
-	p := b.problem
-	if o, ok := b.problemFor[op]; ok {
-		p = o
-	}
-	return regexp.QuoteMeta(opSummary[op]) + ".*" + p
-}
-
-func (b brokenResponse) has(op string) bool { return slices.Contains(b.ops, op) }
-
 // A 200 with a broken body means nothing to DELETE, which ignores the body;
 // a 404 is "already gone" to read and delete, by design. Those pairs are
 // left out here.
-var brokenResponses = map[string]brokenResponse{
+var brokenResponses = map[string]acctest.BrokenResponse{
 	"200 with invalid JSON": {
-		respond: reply(http.StatusOK, "application/json", `{"id":"wh-1","name":"x","events":[`),
-		ops:     append(slices.Clone(readsOne), readsList...),
-		problem: `unexpected response from JuriChat \(HTTP 200\): invalid JSON`,
+		Respond: acctest.Reply(http.StatusOK, "application/json", `{"id":"wh-1","name":"x","events":[`),
+		Ops:     append(slices.Clone(readsOne), readsList...),
+		Problem: `unexpected response from JuriChat \(HTTP 200\): invalid JSON`,
 	},
 	"200 with an HTML page": {
-		respond: reply(http.StatusOK, "text/html; charset=utf-8", htmlLoginPage),
+		Respond: acctest.Reply(http.StatusOK, "text/html; charset=utf-8", acctest.HTMLLoginPage),
 		// Even a 2xx HTML page is never an API answer: a DELETE answered so
 		// has deleted nothing, and the resource stays in state.
-		ops:     append(append(slices.Clone(readsOne), readsList...), opDelete),
-		problem: `unexpected response from JuriChat \(HTTP 200\): the server returned an HTML page instead of an API answer; check base_url`,
+		Ops:     append(append(slices.Clone(readsOne), readsList...), opDelete),
+		Problem: `unexpected response from JuriChat \(HTTP 200\): the server returned an HTML page instead of an API answer; check base_url`,
 	},
 	"200 with an empty body": {
-		respond: reply(http.StatusOK, "application/json", ""),
-		ops:     append(slices.Clone(readsOne), readsList...),
-		problem: `unexpected response from JuriChat \(HTTP 200\): empty body`,
+		Respond: acctest.Reply(http.StatusOK, "application/json", ""),
+		Ops:     append(slices.Clone(readsOne), readsList...),
+		Problem: `unexpected response from JuriChat \(HTTP 200\): empty body`,
 	},
 	"200 with a webhook without id": {
-		respond: reply(http.StatusOK, "application/json",
+		Respond: acctest.Reply(http.StatusOK, "application/json",
 			`{"name":"x","url":"https://hooks.example.com/jurichat","events":["crm.lead.created"],"isActive":true,"secret":"wh-secret-without-id"}`),
-		ops:     readsOne,
-		problem: `unexpected response from JuriChat \(HTTP 200\): the body holds no webhook id`,
+		Ops:     readsOne,
+		Problem: `unexpected response from JuriChat \(HTTP 200\): the body holds no webhook id`,
 	},
 	"200 with JSON of the wrong types": {
-		respond: reply(http.StatusOK, "application/json", `{"id":"wh-1","name":"x","events":"crm.lead.created","isActive":"yes"}`),
-		ops:     []string{opCreate, opRead, opUpdate, opWebhookDS, opEphemeral},
-		problem: `unexpected response from JuriChat \(HTTP 200\): unexpected JSON shape: field (events|isActive) is a JSON string`,
+		Respond: acctest.Reply(http.StatusOK, "application/json", `{"id":"wh-1","name":"x","events":"crm.lead.created","isActive":"yes"}`),
+		Ops:     []string{opCreate, opRead, opUpdate, opWebhookDS, opEphemeral},
+		Problem: `unexpected response from JuriChat \(HTTP 200\): unexpected JSON shape: field (events|isActive) is a JSON string`,
 	},
 	"200 with a list of the wrong shape": {
-		respond: reply(http.StatusOK, "application/json", `{"data":"none","catalogue":{"crm.lead.created":{}}}`),
-		ops:     readsList,
-		problem: `unexpected response from JuriChat \(HTTP 200\): expected a JSON array or an object with a "(data|events)" array`,
+		Respond: acctest.Reply(http.StatusOK, "application/json", `{"data":"none","catalogue":{"crm.lead.created":{}}}`),
+		Ops:     readsList,
+		Problem: `unexpected response from JuriChat \(HTTP 200\): expected a JSON array or an object with a "(data|events)" array`,
 	},
 	"200 with a body over 10 MiB": {
-		respond: hugeBody,
-		ops:     []string{opCreate, opRead, opWebhookDS, opListDS},
-		problem: `unexpected response from JuriChat \(HTTP 200\): the body is larger than 10485760 bytes`,
+		Respond: acctest.HugeBody(`{"id":"wh-1","name":"x","url":"https://hooks.example.com/jurichat","description":"`, `"}`),
+		Ops:     []string{opCreate, opRead, opWebhookDS, opListDS},
+		Problem: `unexpected response from JuriChat \(HTTP 200\): the body is larger than 10485760 bytes`,
 	},
 	"500 with an HTML error page": {
 		// GETs and DELETE are retried on 500 too; Retry-After: 0 keeps the retries instant.
-		respond: reply(http.StatusInternalServerError, "text/html", htmlErrorPage, "Retry-After", "0"),
-		ops:     allOps,
-		problem: `HTTP 500 Internal Server Error.*HTML error page`,
+		Respond: acctest.Reply(http.StatusInternalServerError, "text/html", acctest.HTMLErrorPage, "Retry-After", "0"),
+		Ops:     allOps,
+		Problem: `HTTP 500 Internal Server Error.*HTML error page`,
 	},
 	// GETs and DELETE are retried on 502; Retry-After: 0 keeps the retries instant.
 	"502 with an empty body": {
-		respond: reply(http.StatusBadGateway, "", "", "Retry-After", "0"),
-		ops:     allOps,
-		problem: `HTTP 502 Bad Gateway`,
+		Respond: acctest.Reply(http.StatusBadGateway, "", "", "Retry-After", "0"),
+		Ops:     allOps,
+		Problem: `HTTP 502 Bad Gateway`,
 	},
 	"401 with plain text": {
-		respond: reply(http.StatusUnauthorized, "text/plain", "Token expired, sign in again\n"),
-		ops:     allOps,
-		problem: `HTTP 401 Unauthorized.*Token expired, sign in again.*credentials.*JURICHAT_TOKEN`,
+		Respond: acctest.Reply(http.StatusUnauthorized, "text/plain", "Token expired, sign in again\n"),
+		Ops:     allOps,
+		Problem: `HTTP 401 Unauthorized.*Token expired, sign in again.*credentials.*JURICHAT_TOKEN`,
 	},
 	"401 echoing the credential": {
-		respond: reply(http.StatusUnauthorized, "text/plain", "token "+emulator.DefaultJurichatToken+" has expired"),
-		ops:     []string{opCreate, opRead, opEphemeral},
-		problem: `HTTP 401 Unauthorized.*token \[redacted\] has expired`,
+		Respond: acctest.Reply(http.StatusUnauthorized, "text/plain", "token "+emulator.DefaultJurichatToken+" has expired"),
+		Ops:     []string{opCreate, opRead, opEphemeral},
+		Problem: `HTTP 401 Unauthorized.*token \[redacted\] has expired`,
 	},
 	"404 with plain text": {
-		respond: reply(http.StatusNotFound, "text/plain", "404 page not found"),
+		Respond: acctest.Reply(http.StatusNotFound, "text/plain", "404 page not found"),
 		// Not the API's own 404: a refresh keeps the resource instead of taking it as deleted.
-		ops:     []string{opCreate, opRead, opUpdate, opWebhookDS, opListDS, opEventsDS, opEphemeral},
-		problem: `HTTP 404 Not Found.*404 page not found`,
-		problemFor: map[string]string{
+		Ops:     []string{opCreate, opRead, opUpdate, opWebhookDS, opListDS, opEventsDS, opEphemeral},
+		Problem: `HTTP 404 Not Found.*404 page not found`,
+		ProblemFor: map[string]string{
 			opUpdate:    `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
 			opWebhookDS: `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
 			opEphemeral: `HTTP 404 Not Found.*404 page not found.*does not say the object is gone.*base_url`,
 		},
 	},
 	"409 with plain text": {
-		respond: reply(http.StatusConflict, "text/plain", "Conflict: locked by another request"),
-		ops:     []string{opCreate, opUpdate, opDelete},
-		problem: `HTTP 409 Conflict.*locked by another request`,
+		Respond: acctest.Reply(http.StatusConflict, "text/plain", "Conflict: locked by another request"),
+		Ops:     []string{opCreate, opUpdate, opDelete},
+		Problem: `HTTP 409 Conflict.*locked by another request`,
 	},
 	"422 with plain text": {
-		respond: reply(http.StatusUnprocessableEntity, "text/plain; charset=utf-8", "url is not reachable"),
-		ops:     []string{opCreate, opUpdate, opDelete},
-		problem: `HTTP 422 Unprocessable Entity.*url is not reachable`,
+		Respond: acctest.Reply(http.StatusUnprocessableEntity, "text/plain; charset=utf-8", "url is not reachable"),
+		Ops:     []string{opCreate, opUpdate, opDelete},
+		Problem: `HTTP 422 Unprocessable Entity.*url is not reachable`,
 	},
 	"400 with a JSON error body of an unknown shape": {
-		respond: reply(http.StatusBadRequest, "application/json", `{"errors":{"url":{"kind":"format","at":"/url"}}}`),
-		ops:     allOps,
-		problem: `HTTP 400 Bad Request.*"kind":"format"`,
+		Respond: acctest.Reply(http.StatusBadRequest, "application/json", `{"errors":{"url":{"kind":"format","at":"/url"}}}`),
+		Ops:     allOps,
+		Problem: `HTTP 400 Bad Request.*"kind":"format"`,
 	},
 }
 
-// rpcGuard wraps the provider server under test. It records every
-// diagnostic of the RPCs that reach the API, and a panic in one of them as
-// a failure of the test (with an RPC error, so that Terraform goes on)
-// instead of a crashed test binary.
-type rpcGuard struct {
-	mu     sync.Mutex
-	diags  []rpcDiag
-	panics []string
-}
+// rpcGuard is an acctest.RPCGuard that knows the RPC and summary each
+// JuriChat operation fails with.
+type rpcGuard struct{ *acctest.RPCGuard }
 
-type rpcDiag struct {
-	rpc              string
-	severity         tfprotov6.DiagnosticSeverity
-	summary, details string
-}
-
-func (d rpcDiag) text() string { return d.summary + "\n" + d.details }
+func newRPCGuard() rpcGuard { return rpcGuard{acctest.NewRPCGuard(opRPC, opSummary)} }
 
 // factories returns provider factories whose jurichat servers report to g,
 // with the echo provider for ephemeral values.
-func (g *rpcGuard) factories() map[string]func() (tfprotov6.ProviderServer, error) {
-	inner := providerserver.NewProtocol6WithError(New("test")())
+func (g rpcGuard) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"jurichat": func() (tfprotov6.ProviderServer, error) {
-			s, err := inner()
-			if err != nil {
-				return nil, err
-			}
-			return guardedServer{ProviderServer: s, g: g}, nil
-		},
-		"echo": echoprovider.NewProviderServer(),
+		"jurichat": g.Wrap(providerserver.NewProtocol6WithError(New("test")())),
+		"echo":     echoprovider.NewProviderServer(),
 	}
-}
-
-func (g *rpcGuard) record(rpc string, err error, diags []*tfprotov6.Diagnostic) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if err != nil {
-		g.panics = append(g.panics, fmt.Sprintf("%s returned an RPC error (Terraform shows it as \"Plugin did not respond\"): %v", rpc, err))
-	}
-	for _, d := range diags {
-		if d != nil {
-			g.diags = append(g.diags, rpcDiag{rpc: rpc, severity: d.Severity, summary: d.Summary, details: d.Detail})
-		}
-	}
-}
-
-// catch, deferred, turns a panic in rpc into a recorded failure and an
-// RPC error.
-func (g *rpcGuard) catch(rpc string, errp *error) {
-	if v := recover(); v != nil {
-		g.mu.Lock()
-		g.panics = append(g.panics, fmt.Sprintf("%s panicked: %v", rpc, v))
-		g.mu.Unlock()
-		*errp = fmt.Errorf("%s panicked", rpc)
-	}
-}
-
-func (g *rpcGuard) snapshot() ([]rpcDiag, []string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return append([]rpcDiag(nil), g.diags...), append([]string(nil), g.panics...)
-}
-
-// verify fails the test on any panic or RPC error, on any diagnostic that
-// carries a credential or says "panic", and unless each expected operation
-// failed in its RPC with its summary.
-func (g *rpcGuard) verify(t *testing.T, expectFailed []string, secrets ...string) {
-	t.Helper()
-	diags, panics := g.snapshot()
-	for _, p := range panics {
-		t.Error(p)
-	}
-	for _, d := range diags {
-		for _, s := range secrets {
-			if s != "" && strings.Contains(d.text(), s) {
-				t.Errorf("a %s diagnostic of %s (%q) carries a credential", severityName(d.severity), d.rpc, d.summary)
-			}
-		}
-		if strings.Contains(strings.ToLower(d.text()), "panic") {
-			t.Errorf("a %s diagnostic of %s (%q) mentions a panic", severityName(d.severity), d.rpc, d.summary)
-		}
-	}
-	for _, op := range expectFailed {
-		found := false
-		for _, d := range diags {
-			if d.severity == tfprotov6.DiagnosticSeverityError && d.rpc == opRPC[op] && d.summary == opSummary[op] {
-				found = true
-			}
-		}
-		if !found {
-			t.Errorf("no %s error diagnostic %q: the %s did not fail where it should", opRPC[op], opSummary[op], op)
-		}
-	}
-}
-
-// warned is a check that rpc reported a warning with the given summary.
-func (g *rpcGuard) warned(rpc, summary string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		diags, _ := g.snapshot()
-		for _, d := range diags {
-			if d.rpc == rpc && d.severity == tfprotov6.DiagnosticSeverityWarning && d.summary == summary {
-				return nil
-			}
-		}
-		return fmt.Errorf("%s reported no warning %q", rpc, summary)
-	}
-}
-
-func severityName(s tfprotov6.DiagnosticSeverity) string {
-	if s == tfprotov6.DiagnosticSeverityError {
-		return "error"
-	}
-	return "warning"
-}
-
-// guardedServer is a provider server reporting to an rpcGuard.
-type guardedServer struct {
-	tfprotov6.ProviderServer
-	g *rpcGuard
-}
-
-func (s guardedServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (resp *tfprotov6.ConfigureProviderResponse, err error) {
-	defer s.g.catch("ConfigureProvider", &err)
-	resp, err = s.ProviderServer.ConfigureProvider(ctx, req)
-	if resp != nil {
-		s.g.record("ConfigureProvider", err, resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (s guardedServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (resp *tfprotov6.ReadResourceResponse, err error) {
-	defer s.g.catch("ReadResource", &err)
-	resp, err = s.ProviderServer.ReadResource(ctx, req)
-	if resp != nil {
-		s.g.record("ReadResource", err, resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (s guardedServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (resp *tfprotov6.PlanResourceChangeResponse, err error) {
-	defer s.g.catch("PlanResourceChange", &err)
-	resp, err = s.ProviderServer.PlanResourceChange(ctx, req)
-	if resp != nil {
-		s.g.record("PlanResourceChange", err, resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (s guardedServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (resp *tfprotov6.ApplyResourceChangeResponse, err error) {
-	defer s.g.catch("ApplyResourceChange", &err)
-	resp, err = s.ProviderServer.ApplyResourceChange(ctx, req)
-	if resp != nil {
-		s.g.record("ApplyResourceChange", err, resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (s guardedServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (resp *tfprotov6.ImportResourceStateResponse, err error) {
-	defer s.g.catch("ImportResourceState", &err)
-	resp, err = s.ProviderServer.ImportResourceState(ctx, req)
-	if resp != nil {
-		s.g.record("ImportResourceState", err, resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (s guardedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (resp *tfprotov6.ReadDataSourceResponse, err error) {
-	defer s.g.catch("ReadDataSource", &err)
-	resp, err = s.ProviderServer.ReadDataSource(ctx, req)
-	if resp != nil {
-		s.g.record("ReadDataSource", err, resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (s guardedServer) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenEphemeralResourceRequest) (resp *tfprotov6.OpenEphemeralResourceResponse, err error) {
-	defer s.g.catch("OpenEphemeralResource", &err)
-	resp, err = s.ProviderServer.OpenEphemeralResource(ctx, req)
-	if resp != nil {
-		s.g.record("OpenEphemeralResource", err, resp.Diagnostics)
-	}
-	return resp, err
 }
 
 // Credentials the diagnostics must never carry.
@@ -560,7 +253,7 @@ const headerCredential = "server-responses-header-credential"
 // brokenWebhookConfig declares one webhook, without outputs: a failed
 // destroy removes root outputs from the state even though the resource
 // stays, which is not what the tests look at.
-func brokenWebhookConfig(srv *faultServer, name string) string {
+func brokenWebhookConfig(srv faultServer, name string) string {
 	return srv.target().ProviderConfig + fmt.Sprintf(`
 resource "jurichat_webhook" "test" {
   name   = %q
@@ -578,22 +271,22 @@ resource "jurichat_webhook" "test" {
 func TestAccServerResponses_create(t *testing.T) {
 	acctest.PreCheck(t)
 	for name, broken := range brokenResponses {
-		if !broken.has(opCreate) {
+		if !broken.Has(opCreate) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
 			srv := newFaultServer(t)
-			guard := &rpcGuard{}
+			guard := newRPCGuard()
 			acctest.Run(t, false, resource.TestCase{
 				ProtoV6ProviderFactories: guard.factories(),
 				Steps: []resource.TestStep{{
-					PreConfig:   srv.fail(routeCreate, broken.respond),
+					PreConfig:   srv.Fail(routeCreate, broken.Respond),
 					Config:      brokenWebhookConfig(srv, "server responses"),
-					ExpectError: acctest.ErrorPattern(broken.pattern(opCreate)),
+					ExpectError: acctest.ErrorPattern(broken.Pattern(opSummary, opCreate)),
 				}},
 			})
-			guard.verify(t, []string{opCreate}, emulator.DefaultJurichatToken, headerCredential)
-			if srv.faultyRequests(routeCreate) == 0 {
+			guard.Verify(t, []string{opCreate}, emulator.DefaultJurichatToken, headerCredential)
+			if srv.FaultyRequests(routeCreate) == 0 {
 				t.Error("the create never reached the server")
 			}
 		})
@@ -608,12 +301,12 @@ func TestAccServerResponses_create(t *testing.T) {
 func TestAccServerResponses_existingWebhook(t *testing.T) {
 	acctest.PreCheck(t)
 	for name, broken := range brokenResponses {
-		if !broken.has(opRead) && !broken.has(opUpdate) && !broken.has(opDelete) {
+		if !broken.Has(opRead) && !broken.Has(opUpdate) && !broken.Has(opDelete) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
 			srv := newFaultServer(t)
-			guard := &rpcGuard{}
+			guard := newRPCGuard()
 			before := brokenWebhookConfig(srv, "server responses")
 			after := brokenWebhookConfig(srv, "server responses, renamed")
 			sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -630,14 +323,14 @@ func TestAccServerResponses_existingWebhook(t *testing.T) {
 			}}
 			var failed []string
 			for _, op := range []string{opRead, opUpdate, opDelete} {
-				if !broken.has(op) {
+				if !broken.Has(op) {
 					continue
 				}
 				failed = append(failed, op)
 				step := resource.TestStep{
-					PreConfig:   srv.fail(opRoute[op], broken.respond),
+					PreConfig:   srv.Fail(opRoute[op], broken.Respond),
 					Config:      before,
-					ExpectError: acctest.ErrorPattern(broken.pattern(op)),
+					ExpectError: acctest.ErrorPattern(broken.Pattern(opSummary, op)),
 				}
 				switch op {
 				case opUpdate:
@@ -648,7 +341,7 @@ func TestAccServerResponses_existingWebhook(t *testing.T) {
 				steps = append(steps, step)
 			}
 			steps = append(steps, resource.TestStep{
-				PreConfig: srv.heal,
+				PreConfig: srv.Heal,
 				Config:    before,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -659,7 +352,7 @@ func TestAccServerResponses_existingWebhook(t *testing.T) {
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("name"), knownvalue.StringExact("server responses")),
 				},
 				Check: func(*terraform.State) error {
-					h, ok := srv.emu.JurichatWebhook(id)
+					h, ok := srv.Emu.JurichatWebhook(id)
 					if !ok {
 						return fmt.Errorf("the server no longer holds webhook %s", id)
 					}
@@ -674,15 +367,15 @@ func TestAccServerResponses_existingWebhook(t *testing.T) {
 				ProtoV6ProviderFactories: guard.factories(),
 				Steps:                    steps,
 			})
-			guard.verify(t, failed, emulator.DefaultJurichatToken, headerCredential)
+			guard.Verify(t, failed, emulator.DefaultJurichatToken, headerCredential)
 			// Idempotent requests are retried on 502, non-idempotent ones never.
 			if strings.HasPrefix(name, "502") {
 				for _, route := range []string{routeGet, routeDelete} {
-					if n := srv.faultyRequests(route); n < 2 {
+					if n := srv.FaultyRequests(route); n < 2 {
 						t.Errorf("%s was sent %d times on 502, want it retried", route, n)
 					}
 				}
-				if n := srv.faultyRequests(routePatch); n != 1 {
+				if n := srv.FaultyRequests(routePatch); n != 1 {
 					t.Errorf("PATCH was sent %d times on 502, want once: it must not be retried", n)
 				}
 			}
@@ -709,12 +402,12 @@ data "jurichat_webhook_events" "all" {}
 	}
 	for name, broken := range brokenResponses {
 		for _, op := range []string{opWebhookDS, opListDS, opEventsDS, opEphemeral} {
-			if !broken.has(op) {
+			if !broken.Has(op) {
 				continue
 			}
 			t.Run(op+"/"+name, func(t *testing.T) {
 				srv := newFaultServer(t)
-				guard := &rpcGuard{}
+				guard := newRPCGuard()
 				config := srv.target().ProviderConfig + configs[op]
 				var versionChecks []tfversion.TerraformVersionCheck
 				if op == opEphemeral {
@@ -725,12 +418,12 @@ data "jurichat_webhook_events" "all" {}
 					ProtoV6ProviderFactories: guard.factories(),
 					TerraformVersionChecks:   versionChecks,
 					Steps: []resource.TestStep{{
-						PreConfig:   srv.fail(opRoute[op], broken.respond),
+						PreConfig:   srv.Fail(opRoute[op], broken.Respond),
 						Config:      config,
-						ExpectError: acctest.ErrorPattern(broken.pattern(op)),
+						ExpectError: acctest.ErrorPattern(broken.Pattern(opSummary, op)),
 					}},
 				})
-				guard.verify(t, []string{op}, emulator.DefaultJurichatToken)
+				guard.Verify(t, []string{op}, emulator.DefaultJurichatToken)
 			})
 		}
 	}
@@ -742,27 +435,27 @@ data "jurichat_webhook_events" "all" {}
 func TestAccServerResponses_createWithoutSecret(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := newFaultServer(t)
-	guard := &rpcGuard{}
+	guard := newRPCGuard()
 	var id string
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: guard.factories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: srv.fail(routeCreate, withoutFields("secret")),
+				PreConfig: srv.Fail(routeCreate, acctest.WithoutFields("secret")),
 				Config:    brokenWebhookConfig(srv, "created without secret"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					recordID(&id),
-					guard.warned("ApplyResourceChange", "JuriChat Returned No Webhook Secret"),
+					guard.Warned("ApplyResourceChange", "JuriChat Returned No Webhook Secret"),
 				),
 			},
 			{
-				PreConfig: srv.heal,
+				PreConfig: srv.Heal,
 				Config:    brokenWebhookConfig(srv, "created without secret"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: acctest.CheckAttrEquals(resName, "secret", func() (string, error) {
-					h, ok := srv.emu.JurichatWebhook(id)
+					h, ok := srv.Emu.JurichatWebhook(id)
 					if !ok {
 						return "", fmt.Errorf("the server holds no webhook %s", id)
 					}
@@ -771,7 +464,7 @@ func TestAccServerResponses_createWithoutSecret(t *testing.T) {
 			},
 		},
 	})
-	guard.verify(t, nil, emulator.DefaultJurichatToken, headerCredential)
+	guard.Verify(t, nil, emulator.DefaultJurichatToken, headerCredential)
 }
 
 // A webhook read without its secret cannot open the ephemeral secret: the
@@ -779,7 +472,7 @@ func TestAccServerResponses_createWithoutSecret(t *testing.T) {
 func TestAccServerResponses_ephemeralWithoutSecret(t *testing.T) {
 	acctest.PreCheck(t)
 	srv := newFaultServer(t)
-	guard := &rpcGuard{}
+	guard := newRPCGuard()
 	hook, err := srv.client(t).CreateWebhook(context.Background(), jurichat.CreateWebhookRequest{
 		Name: "ephemeral without secret", URL: "https://hooks.example.com/jurichat", Events: []string{"crm.lead.created"},
 	})
@@ -790,10 +483,10 @@ func TestAccServerResponses_ephemeralWithoutSecret(t *testing.T) {
 		ProtoV6ProviderFactories: guard.factories(),
 		TerraformVersionChecks:   acctest.SkipWithout(acctest.FeatureEphemeral),
 		Steps: []resource.TestStep{{
-			PreConfig:   srv.fail(routeGet, withoutFields("secret")),
+			PreConfig:   srv.Fail(routeGet, acctest.WithoutFields("secret")),
 			Config:      ephemeralConfig(srv.target(), fmt.Sprintf("%q", hook.ID)),
 			ExpectError: acctest.ErrorPattern(`JuriChat Returned No Webhook Secret.*` + regexp.QuoteMeta(hook.ID) + `.*without a secret`),
 		}},
 	})
-	guard.verify(t, nil, emulator.DefaultJurichatToken)
+	guard.Verify(t, nil, emulator.DefaultJurichatToken)
 }
