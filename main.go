@@ -66,6 +66,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	if !*debug {
+		quietSDKLogs(selected)
+	}
 	err := providerserver.Serve(ctx, factory(version), providerserver.ServeOpts{
 		Address:         registryNamespace + selected,
 		Debug:           *debug,
@@ -91,6 +94,24 @@ func providerFromExecutable(executable string) string {
 		rest = rest[:i]
 	}
 	return rest
+}
+
+// quietSDKLogs turns the plugin SDKs' logs off when Terraform would not show
+// them. The SDKs log at TRACE by default, and Terraform parses every line a
+// provider writes to throw it away unless TF_LOG (or TF_LOG_PROVIDER) is set:
+// measured with make bench at N=500, that costs a quarter of a plan's time.
+// A log level the user set explicitly is kept.
+func quietSDKLogs(name string) {
+	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER"} {
+		if lvl := os.Getenv(v); lvl != "" && !strings.EqualFold(lvl, "off") {
+			return
+		}
+	}
+	for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_" + strings.ToUpper(name)} {
+		if os.Getenv(v) == "" {
+			_ = os.Setenv(v, "off")
+		}
+	}
 }
 
 func providerNames() []string {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -53,5 +54,35 @@ func TestRunVersion(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), version) {
 		t.Errorf("-version printed %q, want it to contain %q", stdout.String(), version)
+	}
+}
+
+func TestQuietSDKLogs(t *testing.T) {
+	vars := []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_JELOU"}
+	for _, c := range []struct {
+		name string
+		set  map[string]string
+		want map[string]string
+	}{
+		{"no logging asked: the SDK logs are off", nil,
+			map[string]string{"TF_LOG_SDK": "off", "TF_LOG_SDK_PROTO": "off", "TF_LOG_SDK_FRAMEWORK": "off", "TF_LOG_PROVIDER_JELOU": "off"}},
+		{"TF_LOG set: untouched", map[string]string{"TF_LOG": "TRACE"},
+			map[string]string{"TF_LOG_SDK": "", "TF_LOG_PROVIDER_JELOU": ""}},
+		{"TF_LOG_PROVIDER set: untouched", map[string]string{"TF_LOG_PROVIDER": "DEBUG"},
+			map[string]string{"TF_LOG_SDK": "", "TF_LOG_PROVIDER_JELOU": ""}},
+		{"an explicit level is kept", map[string]string{"TF_LOG_PROVIDER_JELOU": "DEBUG"},
+			map[string]string{"TF_LOG_SDK": "off", "TF_LOG_PROVIDER_JELOU": "DEBUG"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, v := range vars {
+				t.Setenv(v, c.set[v])
+			}
+			quietSDKLogs("jelou")
+			for k, want := range c.want {
+				if got := os.Getenv(k); got != want {
+					t.Errorf("%s = %q, want %q", k, got, want)
+				}
+			}
+		})
 	}
 }
