@@ -10,25 +10,20 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // ErrNotLoopback is returned (wrapped) for a listen address that is not on loopback.
-var ErrNotLoopback = errors.New("listen address is not a loopback address")
+var ErrNotLoopback = validation.ErrNotLoopback
 
 // CheckListenAddr accepts "host:port" only when host is localhost or a loopback
 // IP (127.0.0.0/8, ::1). The emulator's credentials are public defaults, so it
 // must not be reachable from the network. An empty host (":8089") binds every
 // interface and is refused.
 func CheckListenAddr(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("invalid listen address %q: want host:port, e.g. 127.0.0.1:8089", addr)
-	}
-	if isLoopbackHost(host) {
-		return nil
-	}
-	return fmt.Errorf("%w: %q; the emulator listens only on 127.0.0.1, [::1] or localhost because its credentials are public defaults",
-		ErrNotLoopback, addr)
+	return validation.LoopbackListenAddr(addr, "127.0.0.1:8089",
+		"the emulator listens only on 127.0.0.1, [::1] or localhost because its credentials are public defaults")
 }
 
 // Server is an Emulator listening on loopback.

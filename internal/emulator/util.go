@@ -8,12 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // isoLayout is the ISO-8601 UTC layout with milliseconds both vendors use.
@@ -104,22 +105,13 @@ func webhookURLProblem(raw string) string {
 	case "https":
 		return ""
 	case "http":
-		if isLoopbackHost(u.Hostname()) {
+		if validation.IsLoopbackHost(u.Hostname()) {
 			return ""
 		}
 		return "must use https (http is allowed only for localhost, 127.0.0.0/8 and ::1)"
 	default:
 		return fmt.Sprintf("must use https, not %q", u.Scheme)
 	}
-}
-
-// isLoopbackHost reports whether host (without brackets or port) is localhost or a loopback IP.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // writeJSON writes v as a JSON response with the given status.

@@ -22,7 +22,6 @@ import (
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // Authentication types Jelou uses when it calls the webhook.
@@ -100,7 +99,7 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 					"URL without embedded credentials; plain `http` is accepted only for loopback hosts (local development). " +
 					"Updated in place.",
 				Required:   true,
-				Validators: []validator.String{validation.WebhookURLValidator()},
+				Validators: []validator.String{providerutil.WebhookURLValidator()},
 			},
 			"auth_type": schema.StringAttribute{
 				MarkdownDescription: "How Jelou authenticates when it calls `webhook_url`: `bearer` (`Authorization: Bearer " +

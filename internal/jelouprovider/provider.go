@@ -100,7 +100,7 @@ func (p *jelouProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Must use `https`, except for loopback hosts (for example the project's emulator at " +
 					"`http://127.0.0.1:8089/jelou`).",
 				Optional:   true,
-				Validators: []validator.String{validation.BaseURLValidator()},
+				Validators: []validator.String{providerutil.BaseURLValidator()},
 			},
 			providerutil.AttrMaxRetries:     providerutil.MaxRetriesAttribute(EnvMaxRetries),
 			providerutil.AttrRequestTimeout: providerutil.RequestTimeoutAttribute(EnvRequestTimeout),

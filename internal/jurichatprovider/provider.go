@@ -102,7 +102,7 @@ func (p *jurichatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"with the `" + EnvBaseURL + "` environment variable. Must use `https`, except for loopback hosts (for " +
 					"example the project's emulator at `http://127.0.0.1:8089/jurichat`).",
 				Optional:   true,
-				Validators: []validator.String{validation.BaseURLValidator()},
+				Validators: []validator.String{providerutil.BaseURLValidator()},
 			},
 			providerutil.AttrMaxRetries:     providerutil.MaxRetriesAttribute(EnvMaxRetries),
 			providerutil.AttrRequestTimeout: providerutil.RequestTimeoutAttribute(EnvRequestTimeout),

@@ -22,7 +22,6 @@ import (
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 var (
@@ -87,7 +86,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: "URL JuriChat delivers events to. Must be an absolute `https` URL without embedded " +
 					"credentials; plain `http` is accepted only for loopback hosts (local development).",
 				Required:   true,
-				Validators: []validator.String{validation.WebhookURLValidator()},
+				Validators: []validator.String{providerutil.WebhookURLValidator()},
 			},
 			"events": schema.SetAttribute{
 				MarkdownDescription: "Events to deliver, at least one, for example `crm.lead.created` or " +

@@ -15,19 +15,12 @@ import (
 )
 
 // ErrNotLoopback is returned (wrapped) for a listen address that is not on loopback.
-var ErrNotLoopback = errors.New("listen address is not a loopback address")
+var ErrNotLoopback = validation.ErrNotLoopback
 
 // CheckListenAddr accepts "host:port" only when host is localhost or a
 // loopback IP: the receiver is a local development tool.
 func CheckListenAddr(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("invalid listen address %q: want host:port, e.g. 127.0.0.1:8090", addr)
-	}
-	if !validation.IsLoopbackHost(host) {
-		return fmt.Errorf("%w: %q; the receiver listens only on 127.0.0.1, [::1] or localhost", ErrNotLoopback, addr)
-	}
-	return nil
+	return validation.LoopbackListenAddr(addr, "127.0.0.1:8090", "the receiver listens only on 127.0.0.1, [::1] or localhost")
 }
 
 // Server is a Receiver listening on loopback.

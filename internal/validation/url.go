@@ -1,9 +1,12 @@
-// Package validation holds the plan-time rules both providers share: the rule
-// for webhook URLs (where a vendor delivers events) and the rule for API base
-// URLs (where the provider sends credentials).
+// Package validation holds the URL rules the project shares: webhook URLs
+// (where a vendor delivers events), API base URLs (where the providers send
+// credentials) and loopback listen addresses (the emulator, the receiver).
+// It imports no Terraform package, so the emulator can use it; the
+// providers' framework validators wrap it in internal/providerutil.
 package validation
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -72,4 +75,23 @@ func checkURL(raw, what string) error {
 	default:
 		return fmt.Errorf("%s must use the https scheme, not %q", what, u.Scheme)
 	}
+}
+
+// ErrNotLoopback is wrapped by LoopbackListenAddr's error for an address
+// that is not on loopback.
+var ErrNotLoopback = errors.New("listen address is not a loopback address")
+
+// LoopbackListenAddr accepts a listen address "host:port" only when host is
+// loopback (see IsLoopbackHost): the project's local servers (emulator,
+// receiver) must not be reachable from the network. An empty host (":8089")
+// binds every interface and is refused. why ends the refusal's message.
+func LoopbackListenAddr(addr, example, why string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("invalid listen address %q: want host:port, e.g. %s", addr, example)
+	}
+	if !IsLoopbackHost(host) {
+		return fmt.Errorf("%w: %q; %s", ErrNotLoopback, addr, why)
+	}
+	return nil
 }

@@ -1,17 +1,23 @@
-package validation
+package providerutil
 
 import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
-// WebhookURLValidator is the framework validator for attributes holding a
+// WebhookURLValidator is the framework validator (the rule is validation.WebhookURL) for attributes holding a
 // webhook URL (jelou_external_support.webhook_url, jurichat_webhook.url).
-func WebhookURLValidator() validator.String { return urlValidator{check: WebhookURL, what: "webhook"} }
+func WebhookURLValidator() validator.String {
+	return urlValidator{check: validation.WebhookURL, what: "webhook"}
+}
 
 // BaseURLValidator is the framework validator for the providers' base_url.
-func BaseURLValidator() validator.String { return urlValidator{check: BaseURL, what: "API base"} }
+func BaseURLValidator() validator.String {
+	return urlValidator{check: validation.BaseURL, what: "API base"}
+}
 
 type urlValidator struct {
 	check func(string) error
