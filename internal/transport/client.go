@@ -253,8 +253,12 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, maxWait tim
 			return false, nil //nolint:nilerr // CheckRetry contract: a nil error makes retryablehttp return the request's own error
 		}
 		// The library's policy refuses errors no retry can fix: bad scheme,
-		// invalid header, too many redirects, untrusted certificate.
+		// invalid header, too many redirects, untrusted certificate. A host
+		// name that does not resolve is one too: it is the base URL to fix.
 		if ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !ok {
+			return false, nil
+		}
+		if dnsErr := (*net.DNSError)(nil); errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 			return false, nil
 		}
 		if !st.idempotent && sent {

@@ -606,11 +606,42 @@ func TestOptionsDefaults(t *testing.T) {
 	}
 }
 
-type failingTransport struct{ calls int }
+type failingTransport struct {
+	calls int
+	err   error // nil: "injected failure"
+}
 
 func (f *failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
 	f.calls++
+	if f.err != nil {
+		return nil, f.err
+	}
 	return nil, errors.New("injected failure")
+}
+
+// A host name that does not resolve is the base URL to fix, not a failure a
+// retry can cure: it is returned at once, as a *net.DNSError. A temporary
+// resolver failure is still retried.
+func TestUnresolvableHostNotRetried(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err   *net.DNSError
+		calls int
+	}{
+		"no such host":       {&net.DNSError{Err: "no such host", Name: "gateway.example.invalid", IsNotFound: true}, 1},
+		"resolver temporary": {&net.DNSError{Err: "server misbehaving", Name: "gateway.example.invalid", IsTemporary: true}, 4},
+	} {
+		ft := &failingTransport{err: &net.OpError{Op: "dial", Net: "tcp", Err: tc.err}}
+		o := fast(nil)
+		o.Transport = ft
+		_, _, err := send(t, NewHTTPClient(o), context.Background(), http.MethodGet, "https://gateway.example.invalid/", "")
+		var dnsErr *net.DNSError
+		if !errors.As(err, &dnsErr) || dnsErr.Name != "gateway.example.invalid" {
+			t.Errorf("%s: err = %v, want the *net.DNSError", name, err)
+		}
+		if ft.calls != tc.calls {
+			t.Errorf("%s: transport called %d times, want %d", name, ft.calls, tc.calls)
+		}
+	}
 }
 
 func TestCustomTransport(t *testing.T) {
