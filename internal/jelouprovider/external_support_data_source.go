@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ datasource.DataSourceWithConfigure = (*externalSupportDataSource)(nil)
@@ -92,7 +91,7 @@ func (d *externalSupportDataSource) Read(ctx context.Context, req datasource.Rea
 			next = fmt.Sprintf("Project %q has no external support integration. Check project_id, or create one with the jelou_external_support resource.", projectID)
 		}
 		resp.Diagnostics.AddError("Error Reading Jelou External Support Integration",
-			providerutil.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err, next))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err, next))
 		return
 	}
 

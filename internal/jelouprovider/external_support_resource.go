@@ -279,7 +279,7 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading Jelou External Support Integration",
-			providerutil.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err, ""))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err, ""))
 		return
 	}
 
@@ -319,7 +319,7 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 					"apply again: it reads the integration and sends whatever still differs."
 			}
 			resp.Diagnostics.AddError("Error Updating Jelou External Support Integration",
-				providerutil.APIErrorDetail(fmt.Sprintf("Updating the integration for project %q", projectID), err, next))
+				apiErrors.APIErrorDetail(fmt.Sprintf("Updating the integration for project %q", projectID), err, next))
 			return
 		}
 		applyIntegration(&newState, integration, false)
@@ -370,7 +370,7 @@ func (r *externalSupportResource) Delete(ctx context.Context, req resource.Delet
 	err := r.client.DeleteIntegration(ctx, projectID)
 	if err != nil && !errors.Is(err, jelou.ErrNotFound) {
 		resp.Diagnostics.AddError("Error Deleting Jelou External Support Integration",
-			providerutil.APIErrorDetail(fmt.Sprintf("Deleting the integration for project %q", projectID), err,
+			apiErrors.APIErrorDetail(fmt.Sprintf("Deleting the integration for project %q", projectID), err,
 				"The integration is still in the state; run terraform destroy again."))
 	}
 }
@@ -401,7 +401,7 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 	switch {
 	case errors.As(err, &unproven):
 		diags.AddError("Jelou Integration Of Unproven Origin",
-			providerutil.OutcomeUnknownDetail(action, unproven.Err, fmt.Sprintf(
+			apiErrors.OutcomeUnknownDetail(action, unproven.Err, fmt.Sprintf(
 				"The create's outcome was unknown, so the provider read the project afterwards: it has integration %s, "+
 					"which this apply cannot prove it created: %s. An integration the provider cannot prove it created is "+
 					"never deleted, so it was left untouched.\n\n"+
@@ -412,7 +412,7 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 				unproven.IntegrationID, unproven.Reason, importSteps)))
 	case errors.As(err, &recovery) && recovery.IntegrationID != "":
 		diags.AddError("Jelou Integration Created Without Its Signing Secret",
-			providerutil.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
+			apiErrors.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
 				"The create's answer was lost, but integration %s was provably created by this apply, so its signing "+
 					"secret is lost. Deleting it to create one with a known secret failed: %s.\n\n"+
 					"It still exists, and blocks the next create (Jelou allows one integration per project). Import it,"+
@@ -421,7 +421,7 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 				recovery.IntegrationID, strings.TrimSuffix(recovery.CheckErr.Error(), "."), importSteps)))
 	case errors.As(err, &recovery):
 		diags.AddError("Unknown Outcome Creating Jelou External Support Integration",
-			providerutil.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
+			apiErrors.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
 				"The create may have reached Jelou, and reading the project afterwards to find out failed: %s.\n\n"+
 					"Check whether project %q has an integration now (for example with the jelou_external_support data "+
 					"source). If it has none, run terraform apply again. If it has one, its signing secret is lost: "+
@@ -429,13 +429,13 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 				strings.TrimSuffix(recovery.CheckErr.Error(), "."), projectID, importSteps)))
 	case errors.Is(err, jelou.ErrConflict):
 		diags.AddError("Error Creating Jelou External Support Integration",
-			providerutil.APIErrorDetail(action, err, fmt.Sprintf(
+			apiErrors.APIErrorDetail(action, err, fmt.Sprintf(
 				"Project %q already has an external support integration (Jelou allows one per project). "+
 					"To manage the existing one with Terraform, import it:\n\n%s\n\n"+
 					"An imported integration has no signing_secret (Jelou returns it only at creation); to get one, replace the resource.",
 				projectID, importSteps)))
 	default:
 		diags.AddError("Error Creating Jelou External Support Integration",
-			providerutil.APIErrorDetail(action, err, "Check the configuration and run terraform apply again."))
+			apiErrors.APIErrorDetail(action, err, "Check the configuration and run terraform apply again."))
 	}
 }

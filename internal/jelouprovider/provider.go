@@ -54,6 +54,13 @@ type jelouProviderModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
+// apiErrors words the API error diagnostics of every jelou type.
+var apiErrors = providerutil.Vendor{
+	Credentials: "Check the provider's credentials: set api_key (" + EnvAPIKey + ") to the Jelou project's API key, or " +
+		"client_id and client_secret (" + EnvClientID + ", " + EnvClientSecret + ") to its HTTP Basic credentials.",
+	BaseURL: "base_url (" + EnvBaseURL + "; default " + DefaultBaseURL + ")",
+}
+
 // New returns a factory for the jelou provider at the given version.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &jelouProvider{version: version} }

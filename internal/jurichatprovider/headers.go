@@ -100,6 +100,31 @@ func (headersValidator) ValidateMap(_ context.Context, req validator.MapRequest,
 	}
 }
 
+// headersUnsetKeepsServer plans, for headers the configuration does not set,
+// the prior state's value (what JuriChat holds, null when nothing): an unset
+// argument leaves the server's headers alone instead of clearing them, so
+// removing it, or applying configuration Terraform generated for an imported
+// webhook (sensitive values are generated as null), erases nothing.
+// `headers = {}` is how a configuration clears them. On create nothing is
+// known yet: the value stays unknown until the server answers.
+type headersUnsetKeepsServer struct{}
+
+var _ planmodifier.Map = headersUnsetKeepsServer{}
+
+func (headersUnsetKeepsServer) Description(context.Context) string {
+	return "when not configured, the webhook's headers on JuriChat are kept"
+}
+
+func (m headersUnsetKeepsServer) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (headersUnsetKeepsServer) PlanModifyMap(_ context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
+	if req.ConfigValue.IsNull() && !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() {
+		resp.PlanValue = req.StateValue
+	}
+}
+
 // headersCaseInsensitive plans no change when the configured headers equal
 // the prior state's except for the case of their names: HTTP header names
 // are case-insensitive, so such a change would do nothing. The prior spelling

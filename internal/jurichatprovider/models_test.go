@@ -128,7 +128,8 @@ func TestUpdateRequestSendsOnlyChanges(t *testing.T) {
 		"pause":               {webhookModel(t, "n", "d", []string{"a", "b"}, map[string]string{"X-Token": "v"}, false), `{"isActive":false}`},
 		"clear both":          {webhookModel(t, "n", "", []string{"a", "b"}, nil, true), `{"description":null,"headers":null}`},
 		"description changed": {webhookModel(t, "n", "e", []string{"a", "b"}, map[string]string{"X-Token": "v"}, true), `{"description":"e"}`},
-		"headers to empty":    {webhookModel(t, "n", "d", []string{"a", "b"}, map[string]string{}, true), `{"headers":{}}`},
+		// {} is how a configuration clears headers; JuriChat's documented clear is null.
+		"headers to empty": {webhookModel(t, "n", "d", []string{"a", "b"}, map[string]string{}, true), `{"headers":null}`},
 	}
 	for name, tc := range cases {
 		body, changed, diags := updateRequest(ctx, tc.plan, state)

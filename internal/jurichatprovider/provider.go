@@ -59,6 +59,13 @@ type jurichatProviderModel struct {
 // providerData is what Configure hands to every resource, data source and
 // ephemeral resource: the API client and the event catalogue, fetched at most
 // once per provider process.
+// apiErrors words the API error diagnostics of every jurichat type.
+var apiErrors = providerutil.Vendor{
+	Credentials: "Check the provider's credentials: set token (" + EnvToken + ") to a valid JuriChat JWT, or api_key (" +
+		EnvAPIKey + ") to a valid office API key.",
+	BaseURL: "base_url (" + EnvBaseURL + "; default " + DefaultBaseURL + ")",
+}
+
 type providerData struct {
 	client *jurichat.Client
 	events *eventCatalogue

@@ -166,7 +166,7 @@ provider "jurichat" {
   base_url = %q
   api_key  = "not-the-right-key"
 }`, url),
-			`Error Creating JuriChat Webhook.*HTTP 401.*credentials`,
+			`Error Creating JuriChat Webhook.*HTTP 401.*credentials.*api_key \(JURICHAT_API_KEY\)`,
 		},
 	}
 	for name, tc := range cases {

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ datasource.DataSourceWithConfigure = (*webhookDataSource)(nil)
@@ -105,7 +104,7 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			next = fmt.Sprintf("No webhook %s exists in the office. Check id; the jurichat_webhooks data source lists the office's webhooks.", id)
 		}
 		resp.Diagnostics.AddError("Error Reading JuriChat Webhook",
-			providerutil.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, nextStep(err, next)))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, next))
 		return
 	}
 

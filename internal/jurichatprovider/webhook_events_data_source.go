@@ -6,8 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ datasource.DataSourceWithConfigure = (*webhookEventsDataSource)(nil)
@@ -76,7 +74,7 @@ func (d *webhookEventsDataSource) Read(ctx context.Context, _ datasource.ReadReq
 	events, err := d.data.events.Events(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading JuriChat Event Catalogue",
-			providerutil.APIErrorDetail("Reading the webhook event catalogue (GET /webhooks/events)", err, nextStep(err, "")))
+			apiErrors.APIErrorDetail("Reading the webhook event catalogue (GET /webhooks/events)", err, ""))
 		return
 	}
 

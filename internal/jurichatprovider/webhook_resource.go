@@ -117,13 +117,20 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"your endpoint checks. Values are sensitive and never shown in plan output. Names are " +
 					"case-insensitive: changing only the case of a name is not a change, and two names that differ only " +
 					"in case are an error. `Content-Type`, `Content-Length`, `Host`, `Transfer-Encoding`, `Connection`, " +
-					"`User-Agent`, `X-JuriChat-Signature` and `X-JuriChat-Delivery` are reserved. Removing the argument " +
-					"clears all custom headers on JuriChat.",
-				ElementType:   types.StringType,
-				Optional:      true,
-				Sensitive:     true,
-				Validators:    []validator.Map{headersValidator{}},
-				PlanModifiers: []planmodifier.Map{headersCaseInsensitive{}},
+					"`User-Agent`, `X-JuriChat-Signature` and `X-JuriChat-Delivery` are reserved. " +
+					"When `headers` is not set, the provider leaves the webhook's headers on JuriChat as they are and reads " +
+					"them into state: removing the argument, or applying configuration Terraform generated for an imported " +
+					"webhook (which writes `headers = null` because the values are sensitive), never erases headers. Set " +
+					"`headers = {}` to remove every custom header.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Sensitive:   true,
+				Validators:  []validator.Map{headersValidator{}},
+				PlanModifiers: []planmodifier.Map{
+					headersUnsetKeepsServer{},
+					headersCaseInsensitive{},
+				},
 			},
 			"secret": schema.StringAttribute{
 				MarkdownDescription: "Secret JuriChat signs every delivery with (`X-JuriChat-Signature: sha256=<hex " +
@@ -309,7 +316,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading JuriChat Webhook",
-			providerutil.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, nextStep(err, "")))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, ""))
 		return
 	}
 
@@ -349,7 +356,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 					"apply again: it reads the webhook and sends whatever still differs."
 			}
 			resp.Diagnostics.AddError("Error Updating JuriChat Webhook",
-				providerutil.APIErrorDetail(fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", ")), err, nextStep(err, next)))
+				apiErrors.APIErrorDetail(fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", ")), err, next))
 			return
 		}
 		resp.Diagnostics.Append(applyWebhook(ctx, &newState, hook, false)...)
@@ -358,8 +365,9 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 // updateRequest builds the PATCH body holding only what changed, and names
-// the changed arguments. A removed description or headers map is sent as
-// null, which clears it.
+// the changed arguments. A removed description, or headers set to {}, is
+// sent as null, which clears it. Unset headers never reach here as a change:
+// the plan keeps the prior state's (see the schema).
 func updateRequest(ctx context.Context, plan, state webhookResourceModel) (jurichat.UpdateWebhookRequest, []string, diag.Diagnostics) {
 	var body jurichat.UpdateWebhookRequest
 	var changed []string
@@ -391,7 +399,7 @@ func updateRequest(ctx context.Context, plan, state webhookResourceModel) (juric
 		changed = append(changed, "description")
 	}
 	if !plan.Headers.Equal(state.Headers) {
-		if plan.Headers.IsNull() {
+		if plan.Headers.IsNull() || len(plan.Headers.Elements()) == 0 {
 			body.ClearHeaders = true
 		} else {
 			headers, d := mapStrings(ctx, plan.Headers)
@@ -415,8 +423,8 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	err := r.data.client.DeleteWebhook(ctx, id)
 	if err != nil && !errors.Is(err, jurichat.ErrNotFound) {
 		resp.Diagnostics.AddError("Error Deleting JuriChat Webhook",
-			providerutil.APIErrorDetail(fmt.Sprintf("Deleting webhook %s", id), err,
-				nextStep(err, "The webhook is still in the state; run terraform destroy again.")))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Deleting webhook %s", id), err,
+				"The webhook is still in the state; run terraform destroy again."))
 	}
 }
 
@@ -433,15 +441,6 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
-// nextStep returns next, or for rejected credentials the step that fixes them.
-func nextStep(err error, next string) string {
-	if errors.Is(err, jurichat.ErrUnauthorized) {
-		return "Check the provider's credentials: set token (" + EnvToken + ") to a valid JuriChat JWT, or api_key (" +
-			EnvAPIKey + ") to a valid office API key."
-	}
-	return next
-}
-
 // addCreateError turns a failed create into a diagnostic: several webhooks
 // matching a create whose answer was lost, a create whose outcome could not
 // be settled, or any other failure, each with its next step.
@@ -456,7 +455,7 @@ func addCreateError(diags *diag.Diagnostics, name string, err error) {
 			fmt.Fprintf(&imports, "  - %s\n", id)
 		}
 		diags.AddError("Several Matching JuriChat Webhooks",
-			providerutil.OutcomeUnknownDetail(action, ambiguous.Err, fmt.Sprintf(
+			apiErrors.OutcomeUnknownDetail(action, ambiguous.Err, fmt.Sprintf(
 				"The create's outcome was unknown, so the provider listed the webhooks to find the one it may have "+
 					"stored: %d webhooks created since the create was sent match the configuration (name, url, events, "+
 					"is_active, description and headers):\n\n%s\n"+
@@ -466,24 +465,15 @@ func addCreateError(diags *diag.Diagnostics, name string, err error) {
 				len(ambiguous.IDs), imports.String(), providerutil.ImportInstructions("jurichat_webhook", ambiguous.IDs[0]))))
 	case errors.As(err, &recovery):
 		diags.AddError("Unknown Outcome Creating JuriChat Webhook",
-			providerutil.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
+			apiErrors.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
 				"The create may have reached JuriChat, and listing the webhooks afterwards to find out failed: %s.\n\n"+
 					"Check whether a webhook named %q was created just now (for example with the jurichat_webhooks data "+
 					"source). If there is none, run terraform apply again. If there is one, import it rather than "+
 					"creating a duplicate:\n\n%s",
 				strings.TrimSuffix(recovery.CheckErr.Error(), "."), name,
-				providerutil.ImportInstructions("jurichat_webhook", "<webhook id>"))+credentialsStep(err)))
+				providerutil.ImportInstructions("jurichat_webhook", "<webhook id>"))+apiErrors.CredentialsStep(err)))
 	default:
 		diags.AddError("Error Creating JuriChat Webhook",
-			providerutil.APIErrorDetail(action, err, nextStep(err, "Check the configuration and run terraform apply again.")))
+			apiErrors.APIErrorDetail(action, err, "Check the configuration and run terraform apply again."))
 	}
-}
-
-// credentialsStep adds the credentials step when the failure was a rejection
-// of them.
-func credentialsStep(err error) string {
-	if errors.Is(err, jurichat.ErrUnauthorized) {
-		return "\n\n" + nextStep(err, "")
-	}
-	return ""
 }

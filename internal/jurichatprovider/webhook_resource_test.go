@@ -266,11 +266,12 @@ func TestAccWebhook_lifecycle(t *testing.T) {
     "X-Tenant"         = "acme"
   }
 `, name+"-renamed")
-	cleared := fmt.Sprintf(`
+	unset := fmt.Sprintf(`
   name   = %q
   url    = "https://hooks.example.com/jurichat/v2"
   events = ["crm.lead.created", "chat.conversation.assigned", "webhook.test"]
 `, name+"-renamed")
+	cleared := unset + "  headers = {}\n"
 	paused := cleared + "  is_active = false\n"
 
 	inPlace := func(extra ...statecheck.StateCheck) []statecheck.StateCheck {
@@ -412,25 +413,48 @@ func TestAccWebhook_lifecycle(t *testing.T) {
 				return sameHeaders(got, map[string]string{"X-Receiver-Token": "header-credential-two", "X-Tenant": "acme"})
 			}))...)...),
 		},
-		// Removing description and headers clears them on the server: both are sent as null.
+		// Removing description clears it on the server (sent as null); removing
+		// headers leaves the server's headers alone: they stay, in state too.
+		{
+			PreConfig:        resetRequests(target),
+			Config:           webhookConfig(target, unset),
+			ConfigPlanChecks: expectUpdate,
+			ConfigStateChecks: inPlace(
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("description"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("headers"), knownvalue.MapSizeExact(2)),
+			),
+			Check: resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{
+				checkServer(target, func(h *jurichat.Webhook, _ map[string]string) error {
+					if h.Description != nil {
+						return errors.New("server still holds a description")
+					}
+					return sameHeaders(h.Headers, map[string]string{"X-Receiver-Token": "header-credential-two", "X-Tenant": "acme"})
+				}),
+			}, onEmulator(target, checkPatch(target, []string{"description"}, func(b map[string]any) error {
+				if b["description"] != nil {
+					return errors.New("description must be sent as null to clear it")
+				}
+				return nil
+			}))...)...),
+		},
+		// headers = {} clears them on the server: sent as null.
 		{
 			PreConfig:        resetRequests(target),
 			Config:           webhookConfig(target, cleared),
 			ConfigPlanChecks: expectUpdate,
 			ConfigStateChecks: inPlace(
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("description"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("headers"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("headers"), knownvalue.MapSizeExact(0)),
 			),
 			Check: resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{
 				checkServer(target, func(h *jurichat.Webhook, _ map[string]string) error {
-					if h.Description != nil || len(h.Headers) != 0 {
-						return fmt.Errorf("server still holds description set %v and headers %v", h.Description != nil, sortedKeys(h.Headers))
+					if len(h.Headers) != 0 {
+						return fmt.Errorf("server still holds headers %v", sortedKeys(h.Headers))
 					}
 					return nil
 				}),
-			}, onEmulator(target, checkPatch(target, []string{"description", "headers"}, func(b map[string]any) error {
-				if b["description"] != nil || b["headers"] != nil {
-					return errors.New("description and headers must be sent as null to clear them")
+			}, onEmulator(target, checkPatch(target, []string{"headers"}, func(b map[string]any) error {
+				if v, sent := b["headers"]; !sent || v != nil {
+					return errors.New("headers = {} must be sent as null to clear them")
 				}
 				return nil
 			}))...)...),

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ ephemeral.EphemeralResourceWithConfigure = (*webhookSecretEphemeralResource)(nil)
@@ -81,7 +80,7 @@ func (e *webhookSecretEphemeralResource) Open(ctx context.Context, req ephemeral
 				"jurichat_webhooks data source lists the office's webhooks.", id)
 		}
 		resp.Diagnostics.AddError("Error Reading JuriChat Webhook Secret",
-			providerutil.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, nextStep(err, next)))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, next))
 		return
 	}
 	if hook.Secret == "" {

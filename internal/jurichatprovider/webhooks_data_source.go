@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ datasource.DataSourceWithConfigure = (*webhooksDataSource)(nil)
@@ -107,7 +106,7 @@ func (d *webhooksDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 	hooks, err := d.data.client.ListWebhooks(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Error Listing JuriChat Webhooks",
-			providerutil.APIErrorDetail("Listing the office's webhooks", err, nextStep(err, "")))
+			apiErrors.APIErrorDetail("Listing the office's webhooks", err, ""))
 		return
 	}
 

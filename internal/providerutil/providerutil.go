@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -67,26 +68,51 @@ func RejectUnknown(diags *diag.Diagnostics, provider string, settings ...Setting
 	return ok
 }
 
+// Vendor is what a provider supplies to the API error diagnostics both
+// providers share: its own words for the steps that fix what only its
+// configuration can fix.
+type Vendor struct {
+	// Credentials is the step that fixes rejected credentials, naming the
+	// provider's credential arguments and their environment variables.
+	Credentials string
+	// BaseURL names the base URL setting, its environment variable and its
+	// default, e.g. "base_url (JELOU_BASE_URL; default https://…)".
+	BaseURL string
+}
+
 // APIErrorDetail builds the detail of a diagnostic for a failed API call:
 // what failed, the server's own message and HTTP status when the error came
-// from the API, and the next step. The error text never carries credentials.
-func APIErrorDetail(action string, err error, next string) string {
-	return errorDetail(action, err, next, true)
+// from the API, the one hint its status or failure calls for, and the next
+// step. The error text never carries credentials.
+func (v Vendor) APIErrorDetail(action string, err error, next string) string {
+	return v.errorDetail(action, err, next, true)
 }
 
 // OutcomeUnknownDetail is APIErrorDetail for a create whose outcome was
 // unknown (cause) and that the API client went on to settle: the status
 // hints ("run the command again") are left out, since next says what to do.
-func OutcomeUnknownDetail(action string, cause error, next string) string {
-	return errorDetail(action, cause, next, false)
+func (v Vendor) OutcomeUnknownDetail(action string, cause error, next string) string {
+	return v.errorDetail(action, cause, next, false)
 }
 
-func errorDetail(action string, err error, next string, hints bool) string {
+// CredentialsStep is "\n\n" and the credentials step when err is a rejection
+// of the credentials, else "": for a detail whose status hints were left out
+// (OutcomeUnknownDetail) but whose later check was refused.
+func (v Vendor) CredentialsStep(err error) string {
+	if errors.Is(err, transport.ErrUnauthorized) {
+		return "\n\n" + v.Credentials
+	}
+	return ""
+}
+
+func (v Vendor) errorDetail(action string, err error, next string, hints bool) string {
 	var b strings.Builder
 	b.WriteString(action)
 	b.WriteString(" failed")
 	var apiErr *transport.APIError
-	if errors.As(err, &apiErr) {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &apiErr):
 		fmt.Fprintf(&b, " with HTTP %d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
 		if apiErr.Message != "" {
 			fmt.Fprintf(&b, ".\n\nThe server said: %s", apiErr.Message)
@@ -94,12 +120,15 @@ func errorDetail(action string, err error, next string, hints bool) string {
 		b.WriteString(".")
 		if apiErr.StatusCode == http.StatusNotFound && !apiErr.JSONBody {
 			b.WriteString("\n\nThe answer is not an API error but a page from a web server or proxy, so it does not " +
-				"say the object is gone. Check that base_url points at the API.")
-		} else if hint := statusHint(apiErr.StatusCode); hint != "" && hints {
+				"say the object is gone. Check that " + v.BaseURL + " points at the API.")
+		} else if hint := v.statusHint(apiErr.StatusCode); hint != "" && hints {
 			b.WriteString("\n\n")
 			b.WriteString(hint)
 		}
-	} else {
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		fmt.Fprintf(&b, ": the API host %q does not resolve (no such host).\n\nCheck %s: it names the host "+
+			"the provider calls, and that host must resolve from this machine.", dnsErr.Name, v.BaseURL)
+	default:
 		fmt.Fprintf(&b, ": %s.", strings.TrimSuffix(err.Error(), "."))
 	}
 	if next != "" {
@@ -109,10 +138,10 @@ func errorDetail(action string, err error, next string, hints bool) string {
 	return b.String()
 }
 
-func statusHint(status int) string {
+func (v Vendor) statusHint(status int) string {
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return "Check the provider's credentials: they were rejected by the API."
+		return "The API rejected the provider's credentials. " + v.Credentials
 	case status == http.StatusTooManyRequests:
 		return "The API is rate limiting requests; retry later or lower -parallelism."
 	case status >= 500:
@@ -139,10 +168,10 @@ func RetryLogger(vendor string) func(ctx context.Context, method, reqPath string
 }
 
 // ImportInstructions tells how to bring an existing object under Terraform:
-// the terraform import command and the equivalent import block, for a
-// resource of resourceType (e.g. "jelou_external_support") whose import id
-// is id.
+// the import command and the equivalent import block, for a resource of
+// resourceType (e.g. "jelou_external_support") whose import id is id. The
+// words fit Terraform and OpenTofu alike.
 func ImportInstructions(resourceType, id string) string {
-	return fmt.Sprintf("  terraform import %s.<name> %s\n\nor add an import block (Terraform 1.5 and later):\n\n"+
-		"  import {\n    to = %s.<name>\n    id = %q\n  }", resourceType, id, resourceType, id)
+	return fmt.Sprintf("  terraform import %s.<name> %s\n\n(tofu import with OpenTofu), or add an import block "+
+		"(Terraform 1.5+, OpenTofu 1.6+):\n\n  import {\n    to = %s.<name>\n    id = %q\n  }", resourceType, id, resourceType, id)
 }

@@ -156,7 +156,8 @@ func TestSettingsAttributesDocumentTheEnvironment(t *testing.T) {
 
 func TestImportInstructions(t *testing.T) {
 	got := ImportInstructions("jelou_external_support", "proj-1")
-	want := "  terraform import jelou_external_support.<name> proj-1\n\nor add an import block (Terraform 1.5 and later):\n\n" +
+	want := "  terraform import jelou_external_support.<name> proj-1\n\n(tofu import with OpenTofu), or add an import block " +
+		"(Terraform 1.5+, OpenTofu 1.6+):\n\n" +
 		"  import {\n    to = jelou_external_support.<name>\n    id = \"proj-1\"\n  }"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
