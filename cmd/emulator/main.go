@@ -1,6 +1,6 @@
 // Command emulator serves the Jelou and JuriChat API emulator on loopback:
 //
-//	go run ./cmd/emulator [-addr 127.0.0.1:8089] [-jelou-shape envelope|flat] [-quiet] ...
+//	go run ./cmd/emulator [-addr 127.0.0.1:8089] [-jelou-shape envelope|flat] [-jelou-sparse-get] [-quiet] ...
 //	go run ./cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
 //	    [-latency 20ms] [-rate-limit N] [-seed 1]
 //
@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&opts.JelouClientID, "jelou-client-id", opts.JelouClientID, "Jelou client `id` accepted with HTTP Basic auth")
 	fs.StringVar(&opts.JelouClientSecret, "jelou-client-secret", opts.JelouClientSecret, "Jelou client `secret` accepted with HTTP Basic auth")
 	fs.StringVar(&opts.JelouShape, "jelou-shape", opts.JelouShape, "Jelou response `shape`: envelope or flat")
+	fs.BoolVar(&opts.JelouSparseGet, "jelou-sparse-get", false, "answer Jelou GETs as the get page's example does: only brainId, webhookUrl, createdAt, updatedAt")
 	fs.StringVar(&opts.JurichatToken, "jurichat-token", opts.JurichatToken, "JuriChat `token` accepted as Authorization: Bearer")
 	fs.StringVar(&opts.JurichatAPIKey, "jurichat-api-key", opts.JurichatAPIKey, "JuriChat `key` accepted in the x-jurichat-api-key header")
 	quiet := fs.Bool("quiet", false, "do not log one line per request to stderr")

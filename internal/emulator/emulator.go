@@ -2,7 +2,8 @@
 // manages, faithful to the contracts in shared/api/:
 //
 //   - the Jelou External Support Panel API, mounted at /jelou
-//     (POST|GET|PATCH|DELETE /jelou/v1/external-support/{projectId});
+//     (POST|GET|PATCH|DELETE /jelou/v1/external-support/{projectId} and
+//     POST /jelou/v1/external-support/{projectId}/secret/regenerate);
 //   - the JuriChat Webhooks API, mounted at /jurichat (/jurichat/webhooks...).
 //
 // It is for tests, demos and local development: state lives in memory, [Start]
@@ -61,10 +62,14 @@ const maxBodyBytes = 1 << 20
 
 // Options configures an Emulator. Empty strings take the defaults of DefaultOptions.
 type Options struct {
-	JelouAPIKey, JelouClientID, JelouClientSecret string       // defaults emulator-jelou-key, emulator-client, emulator-secret
-	JelouShape                                    string       // "envelope" (default) | "flat"
-	JurichatToken, JurichatAPIKey                 string       // defaults emulator-jurichat-token, emulator-jurichat-key
-	DeliveryClient                                *http.Client // for /_emulator/.../deliver; nil: 10s timeout client
+	JelouAPIKey, JelouClientID, JelouClientSecret string // defaults emulator-jelou-key, emulator-client, emulator-secret
+	JelouShape                                    string // "envelope" (default) | "flat"
+	// JelouSparseGet makes GET answer as the example of Jelou's get page
+	// does: only brainId, webhookUrl, createdAt and updatedAt (no id, no
+	// authType). Off: the full object, as the page's OpenAPI sample shows.
+	JelouSparseGet                bool
+	JurichatToken, JurichatAPIKey string       // defaults emulator-jurichat-token, emulator-jurichat-key
+	DeliveryClient                *http.Client // for /_emulator/.../deliver; nil: 10s timeout client
 
 	// RequestLog, when set, receives one line per request: method, path,
 	// status and duration. Never headers, query strings or bodies.
@@ -293,6 +298,7 @@ func (e *Emulator) routes() http.Handler {
 	mux.Handle("GET /jelou/v1/external-support/{projectId}", jelou(e.jelouGet))
 	mux.Handle("PATCH /jelou/v1/external-support/{projectId}", jelou(e.jelouUpdate))
 	mux.Handle("DELETE /jelou/v1/external-support/{projectId}", jelou(e.jelouDelete))
+	mux.Handle("POST /jelou/v1/external-support/{projectId}/secret/regenerate", jelou(e.jelouRegenerate))
 	mux.Handle("/jelou/", jelou(jelouNoRoute))
 
 	juri := e.vendorRoutes(vendor{

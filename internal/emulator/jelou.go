@@ -257,11 +257,32 @@ func (e *Emulator) jelouCreate(w http.ResponseWriter, r *http.Request) {
 	e.writeJelou(w, "Integration created successfully", jelouWire(integ, jelouCreated))
 }
 
+// jelouSparseObject is the integration as the example of Jelou's get page
+// shows it (Options.JelouSparseGet): no id, no authType.
+type jelouSparseObject struct {
+	BrainID    string `json:"brainId"`
+	WebhookURL string `json:"webhookUrl"`
+	CreatedAt  string `json:"createdAt"`
+	UpdatedAt  string `json:"updatedAt"`
+}
+
 func (e *Emulator) jelouGet(w http.ResponseWriter, r *http.Request) {
 	projectID := r.PathValue("projectId")
 	integ, ok := e.JelouIntegration(projectID)
 	if !ok {
 		jelouNotFound(w, projectID)
+		return
+	}
+	if e.opts.JelouSparseGet {
+		obj := jelouSparseObject{BrainID: integ.BrainID, WebhookURL: integ.WebhookURL,
+			CreatedAt: iso(integ.CreatedAt), UpdatedAt: iso(integ.UpdatedAt)}
+		if e.opts.JelouShape == ShapeFlat {
+			writeJSON(w, http.StatusOK, obj)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"message": []string{"Integration retrieved successfully"}, "statusMessage": "success", "status": 1, "data": obj,
+		})
 		return
 	}
 	e.writeJelou(w, "Integration retrieved successfully", jelouWire(integ, jelouPublic))
@@ -312,4 +333,50 @@ func (e *Emulator) jelouDelete(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, jelouEnvelope{
 		Message: []string{"Integration deleted successfully"}, StatusMessage: "success", Status: 1,
 	})
+}
+
+// jelouRegenerate answers POST /v1/external-support/{projectId}/secret/regenerate:
+// a new signing secret, in force at once (deliveries are signed with it from
+// now on, never again with the previous one). No body is read. The
+// integration is otherwise unchanged (Jelou's page says nothing of
+// updatedAt, and the emulator leaves it).
+func (e *Emulator) jelouRegenerate(w http.ResponseWriter, r *http.Request) {
+	projectID := r.PathValue("projectId")
+	e.mu.Lock()
+	ent, found := e.jelou[projectID]
+	if !found {
+		e.mu.Unlock()
+		jelouFail(w, http.StatusNotFound, "No integration exists for the specified projectId")
+		return
+	}
+	ent.SigningSecret = newSecret()
+	secret, brainID := ent.SigningSecret, ent.BrainID
+	now := e.timestamp()
+	e.mu.Unlock()
+
+	if e.opts.JelouShape == ShapeFlat {
+		writeJSON(w, http.StatusOK, struct {
+			SigningSecret string `json:"signingSecret"`
+			RegeneratedAt string `json:"regeneratedAt"`
+		}{secret, iso(now)})
+		return
+	}
+	writeJSON(w, http.StatusOK, jelouRegenerateEnvelope{
+		Message: []string{"Signing secret regenerated successfully"}, StatusMessage: "success", Status: 1,
+		Data: jelouRegenerated{BrainID: brainID, SigningSecret: secret},
+	})
+}
+
+// jelouRegenerateEnvelope is the envelope answer of a regenerate, as Jelou's
+// page shows it: the data carries only brainId and the new secret.
+type jelouRegenerateEnvelope struct {
+	Message       []string         `json:"message"`
+	StatusMessage string           `json:"statusMessage"`
+	Status        int              `json:"status"`
+	Data          jelouRegenerated `json:"data"`
+}
+
+type jelouRegenerated struct {
+	BrainID       string `json:"brainId"`
+	SigningSecret string `json:"signingSecret"`
 }

@@ -47,7 +47,9 @@ type Config struct {
 	UserAgent    string       // "terraform-provider-jelou/<version>"
 	HTTPClient   *http.Client // nil: transport.NewHTTPClient defaults
 	// MaxRetries bounds how many more creates CreateIntegration sends while
-	// settling one whose answer was lost; the same setting, with the same
+	// settling one whose answer was lost, and how many more regenerates
+	// RegenerateSigningSecret sends after one whose answer was lost; the
+	// same setting, with the same
 	// meaning, as transport.Options.MaxRetries (0:
 	// transport.DefaultMaxRetries; negative: never).
 	MaxRetries int
@@ -137,7 +139,7 @@ type Integration struct {
 	BrainID       string `json:"brainId"` // equals the project id
 	WebhookURL    string `json:"webhookUrl"`
 	AuthType      string `json:"authType"`      // bearer, api_key, basic or no_auth
-	SigningSecret string `json:"signingSecret"` // only set from the create response
+	SigningSecret string `json:"signingSecret"` // only set from the create (or a recovering regenerate) response
 	CreatedAt     string `json:"createdAt"`     // ISO-8601, as the server sent it
 	UpdatedAt     string `json:"updatedAt"`
 
@@ -147,15 +149,17 @@ type Integration struct {
 }
 
 // CreateRecovery says how CreateIntegration settled a create whose first
-// attempt's outcome was unknown. The integration it comes with was created
-// by the last attempt, and carries that attempt's SigningSecret.
+// attempt's outcome was unknown. The integration it comes with carries the
+// secret of the last create's answer, or of the regenerate that followed.
 type CreateRecovery struct {
 	// Attempts is the number of creates sent (POST), the first included.
 	Attempts int
-	// Replaced lists the ids of integrations this create had provably
-	// stored without its answer (and so its signing secret) arriving, and
-	// deleted to create one whose secret is known.
-	Replaced []string
+	// Regenerated is the id of the integration this create had provably
+	// stored without its answer (and so its signing secret) arriving, whose
+	// secret was then regenerated in place; "" when a create was answered.
+	Regenerated string
+	// RegenerateAttempts is the number of regenerate requests sent.
+	RegenerateAttempts int
 }
 
 // CreateIntegrationRequest is the body of CreateIntegration.

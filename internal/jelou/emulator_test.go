@@ -106,6 +106,19 @@ func lifecycle(t *testing.T, emu *emulator.Emulator, c *jelou.Client) {
 		t.Errorf("the server received %+v", reqs)
 	}
 
+	emu.ResetRequests()
+	regenerated, err := c.RegenerateSigningSecret(ctx, project)
+	if err != nil {
+		t.Fatalf("regenerate: %v", err)
+	}
+	if s, _ := emu.JelouIntegration(project); regenerated.SigningSecret != s.SigningSecret || s.SigningSecret == stored.SigningSecret ||
+		s.ID != created.ID || s.WebhookURL != newURL || regenerated.Attempts != 1 {
+		t.Error("regenerate must return the new secret the server stores, and keep the integration")
+	}
+	if reqs := emu.Requests(); len(reqs) != 1 || reqs[0].Path != "/jelou/v1/external-support/"+project+"/secret/regenerate" || len(reqs[0].Body) != 0 {
+		t.Errorf("the server received %+v", reqs)
+	}
+
 	bad := "http://not-loopback.example.com/hook"
 	_, err = c.UpdateIntegration(ctx, project, jelou.UpdateIntegrationRequest{WebhookURL: &bad})
 	var apiErr *transport.APIError
@@ -122,6 +135,9 @@ func lifecycle(t *testing.T, emu *emulator.Emulator, c *jelou.Client) {
 	if _, err := c.GetIntegration(ctx, project); !errors.Is(err, jelou.ErrNotFound) {
 		t.Errorf("get after delete: %v", err)
 	}
+	if _, err := c.RegenerateSigningSecret(ctx, project); !errors.Is(err, jelou.ErrNotFound) {
+		t.Errorf("regenerate after delete: %v", err)
+	}
 	if err := c.DeleteIntegration(ctx, project); !errors.Is(err, jelou.ErrNotFound) {
 		t.Errorf("second delete: %v", err)
 	}
@@ -132,6 +148,31 @@ func lifecycle(t *testing.T, emu *emulator.Emulator, c *jelou.Client) {
 	}
 	if again.SigningSecret == "" || again.SigningSecret == created.SigningSecret || again.AuthType != "no_auth" {
 		t.Errorf("re-create must yield a new secret and the default auth type: %+v", again.AuthType)
+	}
+}
+
+// TestEmulatorSparseGet reads an integration from the emulator's sparse GET
+// (no id, no authType): nothing absent is read as empty.
+func TestEmulatorSparseGet(t *testing.T) {
+	opts := emulator.DefaultOptions()
+	opts.JelouSparseGet = true
+	emu := emulator.New(opts)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	c, err := jelou.NewClient(jelou.Config{BaseURL: srv.URL + "/jelou", APIKey: emulator.DefaultJelouAPIKey, HTTPClient: fastHTTP()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.CreateIntegration(ctx, "p1", jelou.CreateIntegrationRequest{WebhookURL: "https://panel.example.com/h", AuthType: "api_key", Authorization: "k-1"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetIntegration(ctx, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != "" || got.AuthType != "" || got.BrainID != "p1" || got.WebhookURL != "https://panel.example.com/h" || got.CreatedAt == "" || got.UpdatedAt == "" {
+		t.Errorf("sparse get %+v", got)
 	}
 }
 

@@ -10,9 +10,9 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )
 
-// CreateIntegration creates the project's integration. The result is the
-// only one that carries SigningSecret. A second create for the same project
-// fails with ErrConflict.
+// CreateIntegration creates the project's integration. The result carries
+// SigningSecret (from the create's answer, or from a regenerate, see below).
+// A second create for the same project fails with ErrConflict.
 //
 // # Creates whose outcome is unknown
 //
@@ -21,11 +21,10 @@ import (
 // after the request was written, a 2xx answer cut short, or a 500, 502 or
 // 504 answer leave it unknown whether Jelou stored the integration
 // (transport.ErrOutcomeUnknown). Jelou allows one integration per project and
-// returns its signing secret only in the create's answer, so an integration
-// stored by a create whose answer was lost works but signs with a secret
-// nobody has. CreateIntegration settles the outcome by reading the project's
-// integration (GET), under one rule: it deletes an integration only when it
-// can prove that this very call created it.
+// returns its signing secret only in the create's and the regenerate's
+// answers, so an integration stored by a create whose answer was lost works
+// but signs with a secret nobody has. CreateIntegration settles the outcome
+// by reading the project's integration (GET), and never deletes anything:
 //
 //  1. 404, nothing stored: sending the create again is safe, and it is sent
 //     again.
@@ -34,27 +33,25 @@ import (
 //     transport.CreateClockSkew (one minute, for the difference between
 //     Jelou's clock and ours), AND its webhookUrl and authType are those
 //     sent (authType no_auth when none was sent). Its secret is lost, so it
-//     is deleted and the create sent again, to obtain an integration whose
-//     secret is known. Recovery.Replaced lists what was deleted.
+//     is regenerated in place (RegenerateSigningSecret): the result is that
+//     integration with the new secret, and Recovery.Regenerated names it.
 //  3. An integration that cannot be proven to be this call's: created
 //     before (it existed already, and the lost answer was a 409), different
 //     values (someone else's), or a createdAt missing or unreadable. It is
-//     never deleted. The error (*UnprovenIntegrationError,
-//     ErrUnprovenIntegration) explains why, so that the user can adopt it
-//     (import by project id, then replace it to get a secret) or remove it.
+//     never touched, not even regenerated. The error
+//     (*UnprovenIntegrationError, ErrUnprovenIntegration) explains why, so
+//     that the user can adopt it (import by project id, then regenerate its
+//     secret) or remove it.
 //  4. A create sent again that is answered 409 Conflict means an earlier
 //     attempt landed after all (or someone else's create did): the
 //     integration is read and judged as in 2 and 3.
-//  5. Reading or deleting fails (or ctx ends): the error
+//  5. Reading or regenerating fails (or ctx ends): the error
 //     (*CreateRecoveryError) wraps ErrOutcomeUnknown, the create's error and
-//     the failure, and says how to check by hand.
+//     the failure, and says what to do by hand.
 //
-// Creates are sent again at most Config.MaxRetries times in all. When the
-// budget runs out, an integration this call provably created is still
-// deleted (it has no usable secret, and leaving it would block the next
-// create with a 409), and the error says that nothing remains, so that
-// running again converges. Every successful result carries the secret from
-// the answer of the create that made it.
+// Creates are sent again at most Config.MaxRetries times in all, and only
+// after a read found nothing; the regenerate has its own budget of the same
+// size (see RegenerateSigningSecret).
 func (c *Client) CreateIntegration(ctx context.Context, projectID string, req CreateIntegrationRequest) (*Integration, error) {
 	p, err := integrationPath(projectID)
 	if err != nil {
@@ -63,12 +60,11 @@ func (c *Client) CreateIntegration(ctx context.Context, projectID string, req Cr
 	firstSent := time.Now()
 	integration, err := c.postIntegration(ctx, p, req)
 	cause := err // the last failure whose outcome was unknown
-	var replaced []string
 	for attempts := 1; ; attempts++ {
 		switch {
 		case err == nil:
 			if attempts > 1 {
-				integration.Recovery = &CreateRecovery{Attempts: attempts, Replaced: replaced}
+				integration.Recovery = &CreateRecovery{Attempts: attempts}
 			}
 			return integration, nil
 		case errors.Is(err, ErrOutcomeUnknown):
@@ -103,15 +99,13 @@ func (c *Client) CreateIntegration(ctx context.Context, projectID string, req Cr
 			if e := ctx.Err(); e != nil {
 				return nil, recoveryErr(existing.ID, e)
 			}
-			if delErr := c.DeleteIntegration(ctx, projectID); delErr != nil && !errors.Is(delErr, ErrNotFound) {
-				return nil, recoveryErr(existing.ID, delErr)
+			secret, regErr := c.RegenerateSigningSecret(ctx, projectID)
+			if regErr != nil {
+				return nil, recoveryErr(existing.ID, regErr)
 			}
-			replaced = append(replaced, existing.ID)
-			if attempts > c.resends {
-				return nil, fmt.Errorf("jelou: creating the integration of project %q: %d attempt(s) failed without an answer "+
-					"(last: %s); the integration(s) they created (%s) never returned a signing secret and were deleted, so "+
-					"nothing remains", projectID, attempts, cause.Error(), strings.Join(replaced, ", "))
-			}
+			existing.SigningSecret = secret.SigningSecret
+			existing.Recovery = &CreateRecovery{Attempts: attempts, Regenerated: existing.ID, RegenerateAttempts: secret.Attempts}
+			return existing, nil
 		}
 		integration, err = c.postIntegration(ctx, p, req)
 	}
@@ -157,7 +151,7 @@ type UnprovenIntegrationError struct {
 func (e *UnprovenIntegrationError) Error() string {
 	return fmt.Sprintf("jelou: creating the integration of project %q failed with its outcome unknown (%v), and the project has "+
 		"integration %s, which this create cannot be proven to have made: %s. It was left untouched. If it is yours, "+
-		"adopt it (its id is the project id); Jelou cannot return its signing secret, so replace it to get one",
+		"adopt it (its id is the project id) and regenerate its signing secret, which Jelou cannot return",
 		e.ProjectID, e.Err, e.IntegrationID, e.Reason)
 }
 
@@ -166,12 +160,12 @@ func (e *UnprovenIntegrationError) Is(target error) bool { return target == ErrU
 
 // CreateRecoveryError is returned by CreateIntegration when a create's answer
 // was lost and settling what became of it failed: reading the project's
-// integration, or deleting one this create provably made (IntegrationID is
-// then set: it still exists, without a known secret). It wraps
-// ErrOutcomeUnknown (through Err), Err and CheckErr.
+// integration, or regenerating the secret of one this create provably made
+// (IntegrationID is then set: it exists, and its secret is not known). It
+// wraps ErrOutcomeUnknown (through Err), Err and CheckErr.
 type CreateRecoveryError struct {
 	ProjectID     string
-	IntegrationID string // set when an integration this create made still exists
+	IntegrationID string // set when an integration this create made exists without a known secret
 	Attempts      int    // creates sent
 	Err           error  // the create's own failure
 	CheckErr      error  // what failed while settling (context.Canceled when interrupted)
@@ -180,13 +174,13 @@ type CreateRecoveryError struct {
 func (e *CreateRecoveryError) Error() string {
 	if e.IntegrationID != "" {
 		return fmt.Sprintf("jelou: creating the integration of project %q failed with its outcome unknown (%v); the project's "+
-			"integration %s was provably created by this create, so its signing secret is lost, and deleting it to obtain a new one "+
-			"failed: %v. It still exists: delete it and create it again, or adopt it (its id is the project id) and replace it",
+			"integration %s was provably created by this create, so its signing secret is lost, and regenerating it "+
+			"failed: %v. It exists: adopt it (its id is the project id) and regenerate its secret",
 			e.ProjectID, e.Err, e.IntegrationID, e.CheckErr)
 	}
 	return fmt.Sprintf("jelou: creating the integration of project %q: %v; whether Jelou stored it is unknown, because "+
 		"reading the project's integration afterwards failed: %v. Read it (GET /v1/external-support/{projectId}) before "+
-		"creating again: if it exists, its signing secret is lost; adopt it and replace it, or delete it",
+		"creating again: if it exists, adopt it and regenerate its signing secret",
 		e.ProjectID, e.Err, e.CheckErr)
 }
 

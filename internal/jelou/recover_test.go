@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,7 +35,8 @@ type storedIntegration struct {
 }
 
 // store is a Jelou API with one project ("p1"), scripted faults and a log of
-// the requests it received ("POST", "GET", "DELETE").
+// the requests it received ("POST", "GET", "DELETE", and "REGEN" for a
+// regenerate).
 type store struct {
 	*httptest.Server
 	mu       sync.Mutex
@@ -50,6 +50,12 @@ type store struct {
 	delCode  int    // answer DELETE with this status when non-zero
 	noCreate bool   // omit createdAt from GET answers
 	onPOST   func() // called when a create arrives
+	// Regenerates: regenFaults are injected one per regenerate, in order
+	// (faultCommitReset, faultReset, faultCommit502, faultCommitJunk);
+	// regenCode, when non-zero, answers every regenerate with that status.
+	regenFaults []string
+	regenCode   int
+	regenFlat   bool // answer regenerates in the flat shape
 }
 
 func newStore(t *testing.T, faults ...string) *store {
@@ -63,6 +69,11 @@ func newStore(t *testing.T, faults ...string) *store {
 func (s *store) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/secret/regenerate") {
+		s.log = append(s.log, "REGEN")
+		s.regenerate(w)
+		return
+	}
 	s.log = append(s.log, r.Method)
 	switch r.Method {
 	case http.MethodPost:
@@ -156,6 +167,48 @@ func (s *store) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// regenerate answers a regenerate; s.mu is held and released here.
+func (s *store) regenerate(w http.ResponseWriter) {
+	fault := faultNone
+	if len(s.regenFaults) > 0 {
+		fault, s.regenFaults = s.regenFaults[0], s.regenFaults[1:]
+	}
+	switch {
+	case s.regenCode != 0:
+		code := s.regenCode
+		s.mu.Unlock()
+		writeJSON(w, code, `{"message":"regeneration refused"}`)
+		return
+	case fault == faultReset:
+		s.mu.Unlock()
+		transporttest.ResetConnection(w)
+		return
+	case s.current == nil:
+		s.mu.Unlock()
+		writeJSON(w, http.StatusNotFound, `{"message":["No integration exists for the specified projectId"],"statusMessage":"error","status":0}`)
+		return
+	}
+	s.seq++
+	s.current.Secret = fmt.Sprintf("signing-secret-%d", s.seq)
+	secret, flat := s.current.Secret, s.regenFlat
+	s.mu.Unlock()
+	switch fault {
+	case faultCommitReset:
+		transporttest.ResetConnection(w)
+	case faultCommit502:
+		writeJSON(w, http.StatusBadGateway, `upstream timed out`)
+	case faultCommitJunk:
+		writeJSON(w, http.StatusOK, `{"status":1,"data":{"signingSecret":`)
+	default:
+		if flat {
+			writeJSON(w, http.StatusOK, `{"signingSecret":"`+secret+`","regeneratedAt":"2025-01-03T00:00:00Z"}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"message":["Signing secret regenerated successfully"],"statusMessage":"success","status":1,`+
+			`"data":{"brainId":"p1","signingSecret":"`+secret+`"}}`)
+	}
+}
+
 func (i storedIntegration) json(withSecret bool) string {
 	m := map[string]string{"id": i.ID, "brainId": "p1", "webhookUrl": i.WebhookURL, "authType": i.AuthType,
 		"createdAt": i.CreatedAt, "updatedAt": i.CreatedAt}
@@ -217,7 +270,7 @@ func checkNoSecrets(t *testing.T, err error) {
 
 // The server stores the integration and the connection drops before the
 // answer: the secret is lost. The integration is provably this create's, so
-// it is deleted and created again, and the result carries the new secret.
+// its secret is regenerated in place: nothing is deleted, no second create.
 func TestCreateIntegrationCommitThenReset(t *testing.T) {
 	for _, fault := range []string{faultCommitReset, faultCommit502, faultCommitJunk} {
 		t.Run(fault, func(t *testing.T) {
@@ -227,13 +280,16 @@ func TestCreateIntegrationCommitThenReset(t *testing.T) {
 				t.Fatal(err)
 			}
 			cur := s.integration()
-			if cur == nil || got.ID != cur.ID || got.SigningSecret != cur.Secret || cur.ID != "int-2" {
-				t.Fatalf("result %s does not carry the secret of the integration the server holds", got.ID)
+			if cur == nil || got.ID != cur.ID || got.SigningSecret != cur.Secret || cur.ID != "int-1" || cur.Secret != "signing-secret-2" {
+				t.Fatalf("result %s does not carry the regenerated secret of the integration the server holds", got.ID)
 			}
-			if got.Recovery == nil || got.Recovery.Attempts != 2 || !slices.Equal(got.Recovery.Replaced, []string{"int-1"}) {
-				t.Errorf("Recovery = %+v, want 2 attempts replacing int-1", got.Recovery)
+			if got.WebhookURL != sent.WebhookURL || got.AuthType != "bearer" || got.CreatedAt == "" {
+				t.Errorf("result %+v does not describe the stored integration", got)
 			}
-			if r := s.requests(); r != "POST GET DELETE POST" {
+			if got.Recovery == nil || got.Recovery.Attempts != 1 || got.Recovery.Regenerated != "int-1" || got.Recovery.RegenerateAttempts != 1 {
+				t.Errorf("Recovery = %+v, want 1 create and int-1 regenerated once", got.Recovery)
+			}
+			if r := s.requests(); r != "POST GET REGEN" {
 				t.Errorf("requests %q", r)
 			}
 		})
@@ -251,7 +307,7 @@ func TestCreateIntegrationResetBeforeStore(t *testing.T) {
 	if cur := s.integration(); cur == nil || got.SigningSecret != cur.Secret {
 		t.Fatal("the result does not carry the stored integration's secret")
 	}
-	if got.Recovery == nil || got.Recovery.Attempts != 2 || len(got.Recovery.Replaced) != 0 {
+	if got.Recovery == nil || got.Recovery.Attempts != 2 || got.Recovery.Regenerated != "" {
 		t.Errorf("Recovery = %+v", got.Recovery)
 	}
 	if r := s.requests(); r != "POST GET POST" {
@@ -261,20 +317,20 @@ func TestCreateIntegrationResetBeforeStore(t *testing.T) {
 
 // The first create lands late, after the read found nothing: the create sent
 // again is refused with 409, which means an earlier attempt landed. That
-// integration is provably this create's, so it is replaced.
+// integration is provably this create's, so its secret is regenerated.
 func TestCreateIntegrationConflictOnResend(t *testing.T) {
 	s := newStore(t, faultLate)
 	got, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur := s.integration(); cur == nil || cur.ID != "int-2" || got.ID != "int-2" || got.SigningSecret != cur.Secret {
+	if cur := s.integration(); cur == nil || cur.ID != "int-1" || got.ID != "int-1" || got.SigningSecret != cur.Secret {
 		t.Fatalf("result %+v, store %+v", got.ID, cur)
 	}
-	if got.Recovery == nil || got.Recovery.Attempts != 3 || !slices.Equal(got.Recovery.Replaced, []string{"int-1"}) {
+	if got.Recovery == nil || got.Recovery.Attempts != 2 || got.Recovery.Regenerated != "int-1" {
 		t.Errorf("Recovery = %+v", got.Recovery)
 	}
-	if r := s.requests(); r != "POST GET POST GET DELETE POST" {
+	if r := s.requests(); r != "POST GET POST GET REGEN" {
 		t.Errorf("requests %q", r)
 	}
 }
@@ -332,7 +388,7 @@ func TestCreateIntegrationNotProvable(t *testing.T) {
 			if errors.Is(err, ErrOutcomeUnknown) {
 				t.Error("an unproven integration is a settled outcome: ErrOutcomeUnknown must not match")
 			}
-			if r := s.requests(); strings.Contains(r, "DELETE") || r != "POST GET" {
+			if r := s.requests(); strings.Contains(r, "DELETE") || strings.Contains(r, "REGEN") || r != "POST GET" {
 				t.Errorf("requests %q: the integration must be read and left alone", r)
 			}
 			if s.integration() == nil {
@@ -344,9 +400,9 @@ func TestCreateIntegrationNotProvable(t *testing.T) {
 }
 
 // With no resends allowed, an ambiguous create is still settled: nothing
-// stored → "nothing was created"; provably this create's → deleted (its
-// secret is lost), so that nothing is left behind and the next run converges.
-func TestCreateIntegrationNoResendsLeavesNothing(t *testing.T) {
+// stored → "nothing was created"; provably this create's → its secret is
+// regenerated (a regenerate is not a second create).
+func TestCreateIntegrationNoResends(t *testing.T) {
 	t.Run("nothing stored", func(t *testing.T) {
 		s := newStore(t, faultReset)
 		_, err := s.client(t, -1).CreateIntegration(context.Background(), "p1", sent)
@@ -359,33 +415,29 @@ func TestCreateIntegrationNoResendsLeavesNothing(t *testing.T) {
 	})
 	t.Run("stored", func(t *testing.T) {
 		s := newStore(t, faultCommitReset)
-		_, err := s.client(t, -1).CreateIntegration(context.Background(), "p1", sent)
-		if err == nil || !strings.Contains(err.Error(), "nothing remains") || errors.Is(err, ErrOutcomeUnknown) {
-			t.Fatalf("err = %v", err)
+		got, err := s.client(t, -1).CreateIntegration(context.Background(), "p1", sent)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if r := s.requests(); r != "POST GET DELETE" {
+		if r := s.requests(); r != "POST GET REGEN" {
 			t.Errorf("requests %q", r)
 		}
-		if s.integration() != nil {
-			t.Error("an integration without a known secret was left behind")
+		if cur := s.integration(); cur == nil || cur.Secret != got.SigningSecret {
+			t.Error("the result does not carry the server's current secret")
 		}
-		checkNoSecrets(t, err)
 	})
 }
 
-// Every create landing without an answer: bounded by MaxRetries, and no
-// orphan left.
+// Every create lost before the server stored it: resends are bounded by
+// MaxRetries, and the error says nothing was created.
 func TestCreateIntegrationBoundedResends(t *testing.T) {
-	s := newStore(t, faultCommitReset, faultCommitReset, faultCommitReset, faultCommitReset)
+	s := newStore(t, faultReset, faultReset, faultReset, faultReset)
 	_, err := s.client(t, 2).CreateIntegration(context.Background(), "p1", sent)
-	if err == nil || !strings.Contains(err.Error(), "3 attempt(s)") || !strings.Contains(err.Error(), "int-1, int-2, int-3") {
+	if err == nil || !strings.Contains(err.Error(), "3 attempt(s)") || !strings.Contains(err.Error(), "nothing was created") {
 		t.Fatalf("err = %v", err)
 	}
-	if r := s.requests(); r != "POST GET DELETE POST GET DELETE POST GET DELETE" {
+	if r := s.requests(); r != "POST GET POST GET POST GET" {
 		t.Errorf("requests %q", r)
-	}
-	if s.integration() != nil {
-		t.Error("an integration was left behind")
 	}
 }
 
@@ -409,20 +461,23 @@ func TestCreateIntegrationRecoveryFails(t *testing.T) {
 		s := newStore(t, faultCommitReset)
 		s.getFails, s.getCode = 1, http.StatusServiceUnavailable
 		got, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
-		if err != nil || got.Recovery == nil || len(got.Recovery.Replaced) != 1 {
+		if err != nil || got.Recovery == nil || got.Recovery.Regenerated != "int-1" {
 			t.Fatalf("got %+v, %v", got, err)
 		}
 	})
-	t.Run("delete refused", func(t *testing.T) {
+	t.Run("regenerate refused", func(t *testing.T) {
 		s := newStore(t, faultCommitReset)
-		s.delCode = http.StatusForbidden
+		s.regenCode = http.StatusForbidden
 		_, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
 		var rec *CreateRecoveryError
 		if !errors.As(err, &rec) || rec.IntegrationID != "int-1" || !errors.Is(err, ErrUnauthorized) {
 			t.Fatalf("err = %v", err)
 		}
-		if !strings.Contains(err.Error(), "It still exists") {
+		if !strings.Contains(err.Error(), "It exists") {
 			t.Errorf("message %q", err)
+		}
+		if r := s.requests(); strings.Contains(r, "DELETE") || s.integration() == nil {
+			t.Errorf("requests %q: the integration must never be deleted", r)
 		}
 		checkNoSecrets(t, err)
 	})
@@ -442,6 +497,119 @@ func TestCreateIntegrationRecoveryFails(t *testing.T) {
 		}
 		if r := s.requests(); r != "POST" {
 			t.Errorf("requests %q: nothing may be sent after cancellation", r)
+		}
+	})
+}
+
+// A regenerate answered at once, in both shapes: one request, the server's
+// new secret.
+func TestRegenerateSigningSecret(t *testing.T) {
+	for _, flat := range []bool{false, true} {
+		t.Run(fmt.Sprintf("flat=%v", flat), func(t *testing.T) {
+			s := newStore(t)
+			s.current = &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", Secret: "signing-secret-0"}
+			s.regenFlat = flat
+			got, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cur := s.integration(); got.SigningSecret != cur.Secret || cur.Secret == "signing-secret-0" || got.Attempts != 1 {
+				t.Errorf("got %d attempt(s), and a secret that is not the server's new one", got.Attempts)
+			}
+			if flat != (got.RegeneratedAt != "") {
+				t.Errorf("RegeneratedAt %q", got.RegeneratedAt)
+			}
+			if r := s.requests(); r != "REGEN" {
+				t.Errorf("requests %q", r)
+			}
+		})
+	}
+}
+
+// A regenerate whose answer was lost is sent again: the last answer holds
+// the current secret. Before the server acted or after, the result is the
+// same.
+func TestRegenerateSigningSecretLostAnswer(t *testing.T) {
+	for _, fault := range []string{faultCommitReset, faultReset, faultCommit502, faultCommitJunk} {
+		t.Run(fault, func(t *testing.T) {
+			s := newStore(t)
+			s.current = &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", Secret: "signing-secret-0"}
+			s.regenFaults = []string{fault}
+			got, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cur := s.integration(); got.SigningSecret != cur.Secret || got.Attempts != 2 {
+				t.Errorf("after %d attempt(s) the result is not the server's current secret", got.Attempts)
+			}
+			if r := s.requests(); r != "REGEN REGEN" {
+				t.Errorf("requests %q", r)
+			}
+		})
+	}
+}
+
+// Every answer lost: the resends stop at MaxRetries, and the error says the
+// secret may have changed and to regenerate again. No secret in it.
+func TestRegenerateSigningSecretBudget(t *testing.T) {
+	s := newStore(t)
+	s.current = &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", Secret: "signing-secret-0"}
+	s.regenFaults = []string{faultCommitReset, faultCommitReset, faultCommitReset, faultCommitReset}
+	_, err := s.client(t, 2).RegenerateSigningSecret(context.Background(), "p1")
+	var regErr *RegenerateError
+	if !errors.As(err, &regErr) || regErr.Attempts != 3 || !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("err = %v, want a RegenerateError after 3 attempts", err)
+	}
+	if !strings.Contains(err.Error(), "regenerate again") || !strings.Contains(err.Error(), "may have regenerated") {
+		t.Errorf("message %q", err)
+	}
+	if r := s.requests(); r != "REGEN REGEN REGEN" {
+		t.Errorf("requests %q", r)
+	}
+	checkNoSecrets(t, err)
+}
+
+// Errors that settle the outcome are not resent: 404 (no integration) and
+// 401/403, each with its sentinel and the server's message.
+func TestRegenerateSigningSecretErrors(t *testing.T) {
+	t.Run("no integration", func(t *testing.T) {
+		s := newStore(t)
+		_, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
+		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "No integration exists") || !strings.Contains(err.Error(), "404") {
+			t.Fatalf("err = %v", err)
+		}
+		if r := s.requests(); r != "REGEN" {
+			t.Errorf("requests %q", r)
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		s := newStore(t)
+		s.regenCode = http.StatusUnauthorized
+		_, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
+		var regErr *RegenerateError
+		if !errors.Is(err, ErrUnauthorized) || errors.As(err, &regErr) || !strings.Contains(err.Error(), "regeneration refused") {
+			t.Fatalf("err = %v", err)
+		}
+		if r := s.requests(); r != "REGEN" {
+			t.Errorf("requests %q", r)
+		}
+	})
+	t.Run("lost, then no integration", func(t *testing.T) {
+		s := newStore(t)
+		s.regenFaults = []string{faultReset}
+		_, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
+		var regErr *RegenerateError
+		if !errors.Is(err, ErrNotFound) || !errors.As(err, &regErr) || regErr.Attempts != 2 {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("invalid project id", func(t *testing.T) {
+		s := newStore(t)
+		if _, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), ".."); err == nil {
+			t.Fatal("a dot segment must be refused")
+		}
+		if r := s.requests(); r != "" {
+			t.Errorf("requests %q", r)
 		}
 	})
 }

@@ -40,7 +40,9 @@ func (d *externalSupportDataSource) Metadata(_ context.Context, req datasource.M
 func (d *externalSupportDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the external support integration of a Jelou project, for example one managed " +
-			"elsewhere. The signing secret is not available: Jelou returns it only when the integration is created.",
+			"elsewhere. The signing secret is not available: Jelou returns it only when the integration is created or " +
+			"its secret regenerated. Jelou's get answer may omit `id` and `auth_type` (its documented example does): " +
+			"they are null then.",
 		Attributes: map[string]schema.Attribute{
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "Jelou project whose integration to read.",
@@ -50,11 +52,11 @@ func (d *externalSupportDataSource) Schema(_ context.Context, _ datasource.Schem
 					stringvalidator.RegexMatches(projectIDPattern, "must not contain '/', '?', '#' or white space"),
 				},
 			},
-			"id":          schema.StringAttribute{MarkdownDescription: "Identifier of the integration, as assigned by Jelou.", Computed: true},
+			"id":          schema.StringAttribute{MarkdownDescription: "Identifier of the integration, as assigned by Jelou; null when Jelou's answer omits it.", Computed: true},
 			"brain_id":    schema.StringAttribute{MarkdownDescription: "Jelou brain id of the integration.", Computed: true},
 			"webhook_url": schema.StringAttribute{MarkdownDescription: "URL Jelou delivers events to.", Computed: true},
 			"auth_type": schema.StringAttribute{
-				MarkdownDescription: "How Jelou authenticates to the webhook: `bearer`, `api_key`, `basic` or `no_auth`.",
+				MarkdownDescription: "How Jelou authenticates to the webhook: `bearer`, `api_key`, `basic` or `no_auth`; null when Jelou's answer omits it.",
 				Computed:            true,
 			},
 			"created_at": schema.StringAttribute{MarkdownDescription: "When the integration was created (RFC 3339).", Computed: true},
@@ -100,11 +102,11 @@ func (d *externalSupportDataSource) Read(ctx context.Context, req datasource.Rea
 
 func dataSourceModel(projectID string, in *jelou.Integration) *externalSupportDataSourceModel {
 	return &externalSupportDataSourceModel{
-		ID:         types.StringValue(in.ID),
+		ID:         stringOrNull(in.ID),
 		ProjectID:  types.StringValue(projectID),
 		BrainID:    types.StringValue(in.BrainID),
 		WebhookURL: types.StringValue(in.WebhookURL),
-		AuthType:   types.StringValue(in.AuthType),
+		AuthType:   stringOrNull(in.AuthType),
 		CreatedAt:  stringOrNull(in.CreatedAt),
 		UpdatedAt:  stringOrNull(in.UpdatedAt),
 	}

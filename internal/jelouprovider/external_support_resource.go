@@ -39,6 +39,7 @@ var (
 	_ resource.ResourceWithImportState      = (*externalSupportResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*externalSupportResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*externalSupportResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*externalSupportResource)(nil)
 )
 
 type externalSupportResource struct {
@@ -53,6 +54,7 @@ type externalSupportResourceModel struct {
 	Authorization          types.String `tfsdk:"authorization"`
 	AuthorizationWO        types.String `tfsdk:"authorization_wo"`
 	AuthorizationWOVersion types.Int64  `tfsdk:"authorization_wo_version"`
+	RotateWhenChanged      types.Map    `tfsdk:"rotate_when_changed"`
 	BrainID                types.String `tfsdk:"brain_id"`
 	SigningSecret          types.String `tfsdk:"signing_secret"`
 	CreatedAt              types.String `tfsdk:"created_at"`
@@ -70,14 +72,17 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The integration between a Jelou project and an external support panel: Jelou delivers " +
 			"conversation events to `webhook_url`, signed with `X-Jelou-Signature`. A project has at most one integration.\n\n" +
-			"Jelou returns the `signing_secret` **only once**, in the response to the create call. The provider keeps it " +
-			"in state as a sensitive value; it cannot be read back later, so an imported integration has no secret. " +
-			"The only way to a new secret is to replace the resource (see the secret-rotation guide).\n\n" +
+			"Jelou returns the `signing_secret` only in the answers to the create and to a regenerate. The provider keeps " +
+			"it in state as a sensitive value; it cannot be read back later, so an imported integration has none until " +
+			"its secret is regenerated. Setting or changing `rotate_when_changed` regenerates the secret **in place** " +
+			"(same integration and `id`; the previous secret stops working at once): the way to rotate it, on a schedule " +
+			"with `time_rotating`, and to give an imported integration a managed secret (see the guides *Rotating the " +
+			"signing secret* and *Bringing existing integrations under Terraform*).\n\n" +
 			"If the connection drops during the create, the provider reads the project's integration before anything " +
 			"else: an integration it can prove this create made (created since the create was sent, allowing one minute " +
-			"of clock difference, with the same `webhook_url` and `auth_type`) has lost its secret and is replaced; one " +
-			"it cannot prove is never deleted, and the error shows how to import it. See the guide *Retries and " +
-			"interrupted creates*.",
+			"of clock difference, with the same `webhook_url` and `auth_type`) has lost its secret, which is regenerated " +
+			"in place; one it cannot prove is never touched, and the error shows how to import it. Nothing is ever " +
+			"deleted to recover. See the guide *Retries and interrupted creates*.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Identifier of the integration, as assigned by Jelou.",
@@ -103,8 +108,9 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 			"auth_type": schema.StringAttribute{
 				MarkdownDescription: "How Jelou authenticates when it calls `webhook_url`: `bearer` (`Authorization: Bearer " +
-					"<credential>`), `api_key` (`X-API-Key: <credential>`), `basic` (`Authorization: Basic <credential>`, " +
-					"given as `user:password`) or `no_auth`. Defaults to `no_auth`. Every type but `no_auth` needs a " +
+					"<credential>`), `api_key` (`X-API-Key: <credential>`), `basic` (`Authorization: Basic <credential>`: " +
+					"give the base64 encoding of `user:password`, for example `base64encode(\"user:password\")`, which Jelou " +
+					"sends as given) or `no_auth`. Defaults to `no_auth`. Every type but `no_auth` needs a " +
 					"credential in `authorization` or `authorization_wo`. Updated in place.",
 				Optional:   true,
 				Computed:   true,
@@ -140,11 +146,22 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 			"signing_secret": schema.StringAttribute{
 				MarkdownDescription: "Secret Jelou signs every webhook delivery with (`X-Jelou-Signature: sha256=<HMAC-SHA256 " +
-					"of the body>`). Returned by Jelou only when the integration is created; kept in state across refresh " +
-					"and update. Null after import, since the API cannot return it.",
+					"of the body>`). Returned by Jelou only when the integration is created and when its secret is " +
+					"regenerated; kept in state across refresh and update. Null after import, since the API cannot return it, " +
+					"until `rotate_when_changed` is set or changed. Unknown in a plan that regenerates it.",
 				Computed:      true,
 				Sensitive:     true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers: []planmodifier.String{signingSecretModifier{}},
+			},
+			"rotate_when_changed": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that, when they change (set for the first time, changed, or removed), " +
+					"make the apply regenerate `signing_secret` **in place**: same integration and `id`, nothing deleted or " +
+					"created, one call to Jelou's regenerate endpoint. The previous secret stops working at once; receivers " +
+					"configured from `signing_secret` in the same apply get the new one. Use it with `time_rotating` for " +
+					"scheduled rotation, with any value you control, and to give an imported integration a secret. The plan " +
+					"warns whenever the apply will regenerate a secret.",
+				ElementType: types.StringType,
+				Optional:    true,
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the integration was created (RFC 3339).",
@@ -240,10 +257,10 @@ func (r *externalSupportResource) Create(ctx context.Context, req resource.Creat
 		// The client settled a create whose answer was lost (see
 		// jelou.Client.CreateIntegration); say what it did. No secret here.
 		fields := map[string]any{"project_id": projectID, "id": integration.ID, "attempts": rec.Attempts}
-		if len(rec.Replaced) > 0 {
-			fields["replaced_ids"] = rec.Replaced
-			tflog.Warn(ctx, "Replaced the Jelou integration an interrupted create had stored: its signing secret was lost, "+
-				"so it was deleted and created again", fields)
+		if rec.Regenerated != "" {
+			fields["regenerate_attempts"] = rec.RegenerateAttempts
+			tflog.Warn(ctx, "Regenerated the signing secret of the Jelou integration an interrupted create had stored: "+
+				"the create's answer, and its secret, were lost", fields)
 		} else {
 			tflog.Info(ctx, "Sent the Jelou create again: the earlier attempt's answer was lost and nothing had been stored", fields)
 		}
@@ -255,7 +272,7 @@ func (r *externalSupportResource) Create(ctx context.Context, req resource.Creat
 		state.SigningSecret = types.StringNull()
 		resp.Diagnostics.AddWarning("Jelou Returned No Signing Secret",
 			fmt.Sprintf("The create response for project %q carried no signingSecret, so signing_secret is empty. "+
-				"Jelou returns the secret only at creation; replace the resource to obtain one.", projectID))
+				"Jelou returns the secret only at creation and on regeneration. %s", projectID, rotateHint))
 	}
 	tflog.Trace(ctx, "Created Jelou external support integration", map[string]any{"project_id": projectID, "id": state.ID.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -303,6 +320,22 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 	newState.ID, newState.BrainID = state.ID, state.BrainID
 	newState.SigningSecret, newState.CreatedAt, newState.UpdatedAt = state.SigningSecret, state.CreatedAt, state.UpdatedAt
 
+	if rotationRequested(state.RotateWhenChanged, plan.RotateWhenChanged) {
+		// Regenerate first, and record the new secret at once: whatever fails
+		// after this, the state holds the secret Jelou signs with now.
+		secret, ok := r.regenerate(ctx, projectID, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		newState.SigningSecret = types.StringValue(secret)
+		rotated := state
+		rotated.SigningSecret, rotated.RotateWhenChanged = newState.SigningSecret, plan.RotateWhenChanged
+		resp.Diagnostics.Append(resp.State.Set(ctx, &rotated)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
 	if changed {
 		tflog.Debug(ctx, "Updating Jelou external support integration", map[string]any{
 			"project_id": projectID, "webhook_url": body.WebhookURL != nil, "auth_type": body.AuthType != nil,
@@ -310,7 +343,8 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 		})
 		integration, err := r.client.UpdateIntegration(ctx, projectID, body)
 		if err != nil {
-			next := "Nothing was changed in the state; fix the cause and run terraform apply again."
+			next := "The other changes were not recorded in the state (a secret regenerated by this apply was); fix the cause " +
+				"and run terraform apply again."
 			switch {
 			case errors.Is(err, jelou.ErrNotFound):
 				next = "The integration was deleted outside Terraform. Run terraform apply again to create it anew."
@@ -384,10 +418,9 @@ func (r *externalSupportResource) ImportState(ctx context.Context, req resource.
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), req.ID)...)
 	resp.Diagnostics.AddWarning("Signing Secret Not Imported",
-		fmt.Sprintf("Jelou returns an integration's signing secret only when it is created, so signing_secret is empty "+
-			"for the imported integration of project %q. Receivers that verify X-Jelou-Signature need it: to get a fresh "+
-			"secret, replace the integration with terraform apply -replace=jelou_external_support.<name> (this deletes "+
-			"and recreates it; Jelou then signs with the new secret).", req.ID))
+		fmt.Sprintf("Jelou returns an integration's signing secret only when it is created or regenerated, and it cannot be "+
+			"read back, so signing_secret is empty for the imported integration of project %q. Receivers that verify "+
+			"X-Jelou-Signature need it. %s Receivers that still use the current secret must then be given the new one.", req.ID, rotateHint))
 }
 
 // addCreateError turns a failed create into a diagnostic: the integration
@@ -406,34 +439,32 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 					"which this apply cannot prove it created: %s. An integration the provider cannot prove it created is "+
 					"never deleted, so it was left untouched.\n\n"+
 					"If it is the integration this configuration should manage, import it:\n\n%s\n\n"+
-					"Jelou returns the signing secret only at creation, so an imported integration has no signing_secret; "+
-					"replace it once (terraform apply -replace=jelou_external_support.<name>) to get one. If it belongs to "+
-					"someone else, leave it: a project has at most one integration.",
-				unproven.IntegrationID, unproven.Reason, importSteps)))
+					"An imported integration has no signing_secret (Jelou cannot return it). %s If it belongs to someone "+
+					"else, leave it: a project has at most one integration.",
+				unproven.IntegrationID, unproven.Reason, importSteps, rotateHint)))
 	case errors.As(err, &recovery) && recovery.IntegrationID != "":
 		diags.AddError("Jelou Integration Created Without Its Signing Secret",
 			apiErrors.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
 				"The create's answer was lost, but integration %s was provably created by this apply, so its signing "+
-					"secret is lost. Deleting it to create one with a known secret failed: %s.\n\n"+
-					"It still exists, and blocks the next create (Jelou allows one integration per project). Import it,"+
-					"\n\n%s\n\nthen replace it (terraform apply -replace=jelou_external_support.<name>) to get a signing "+
-					"secret; or delete it outside Terraform and run terraform apply again.",
-				recovery.IntegrationID, strings.TrimSuffix(recovery.CheckErr.Error(), "."), importSteps)))
+					"secret is lost. Regenerating the secret in place failed: %s.\n\n"+
+					"The integration exists and was left as it is (nothing is deleted to recover). Import it,"+
+					"\n\n%s\n\nthen give it a signing secret: %s",
+				recovery.IntegrationID, strings.TrimSuffix(recovery.CheckErr.Error(), "."), importSteps, rotateHint)))
 	case errors.As(err, &recovery):
 		diags.AddError("Unknown Outcome Creating Jelou External Support Integration",
 			apiErrors.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
 				"The create may have reached Jelou, and reading the project afterwards to find out failed: %s.\n\n"+
 					"Check whether project %q has an integration now (for example with the jelou_external_support data "+
 					"source). If it has none, run terraform apply again. If it has one, its signing secret is lost: "+
-					"import it,\n\n%s\n\nthen replace it (terraform apply -replace=jelou_external_support.<name>) to get one.",
-				strings.TrimSuffix(recovery.CheckErr.Error(), "."), projectID, importSteps)))
+					"import it,\n\n%s\n\nthen give it a signing secret: %s",
+				strings.TrimSuffix(recovery.CheckErr.Error(), "."), projectID, importSteps, rotateHint)))
 	case errors.Is(err, jelou.ErrConflict):
 		diags.AddError("Error Creating Jelou External Support Integration",
 			apiErrors.APIErrorDetail(action, err, fmt.Sprintf(
 				"Project %q already has an external support integration (Jelou allows one per project). "+
 					"To manage the existing one with Terraform, import it:\n\n%s\n\n"+
-					"An imported integration has no signing_secret (Jelou returns it only at creation); to get one, replace the resource.",
-				projectID, importSteps)))
+					"An imported integration has no signing_secret (Jelou cannot return it). %s",
+				projectID, importSteps, rotateHint)))
 	default:
 		diags.AddError("Error Creating Jelou External Support Integration",
 			apiErrors.APIErrorDetail(action, err, "Check the configuration and run terraform apply again."))

@@ -379,8 +379,9 @@ func TestAccExternalSupport_conflictShowsImport(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      integrationConfig(target, projectID, `  webhook_url = "https://support.example.com/jelou"`),
-				ExpectError: acctest.ErrorPattern(`HTTP 409.*already has an external support integration.*terraform import\s+jelou_external_support.<name> ` + regexp.QuoteMeta(projectID)),
+				Config: integrationConfig(target, projectID, `  webhook_url = "https://support.example.com/jelou"`),
+				ExpectError: acctest.ErrorPattern(`HTTP 409.*already has an external support integration.*terraform import\s+jelou_external_support.<name> ` +
+					regexp.QuoteMeta(projectID) + `.*rotate_when_changed.*regenerates a signing secret in place`),
 			},
 			// The import block brings the existing integration under management.
 			{

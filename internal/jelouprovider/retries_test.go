@@ -164,11 +164,11 @@ func TestAccProvider_requestTimeoutTakesEffect(t *testing.T) {
 	})
 }
 
-// The create is stored, then the connection drops before the answer: the
-// secret is lost. The provider proves the integration is its own, replaces
-// it, and ends with the secret of the integration Jelou holds: one
-// integration, no orphan, no lost secret.
-func TestAccExternalSupport_interruptedCreateReplaced(t *testing.T) {
+// The create's answer is lost after the emulator stored the integration:
+// the provider proves the integration is this apply's and regenerates its
+// secret in place. One create, one regenerate, nothing deleted; the state
+// holds the server's id and current secret.
+func TestAccExternalSupport_interruptedCreateRegenerated(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
 	proxy := newDropProxy(t, target.Emulator, acctest.DropCommitReset)
@@ -187,8 +187,8 @@ func TestAccExternalSupport_interruptedCreateReplaced(t *testing.T) {
 				}),
 				func(*terraform.State) error {
 					counts := target.Emulator.RequestCounts()
-					if counts[patternCreate] != 2 || counts["DELETE /jelou/v1/external-support/{projectId}"] != 1 {
-						return fmt.Errorf("the server received %v, want 2 creates and 1 delete", counts)
+					if counts[patternCreate] != 1 || counts[patternRegenerate] != 1 || counts[patternDelete] != 0 {
+						return fmt.Errorf("the server received %v, want 1 create, 1 regenerate and no delete", counts)
 					}
 					return nil
 				},
@@ -223,7 +223,8 @@ func TestAccExternalSupport_interruptedCreateUnproven(t *testing.T) {
 			ExpectError: acctest.ErrorPattern(`Jelou Integration Of Unproven Origin.*` +
 				`it has integration \S+, which this apply cannot prove it created: its webhookUrl is not the one this create sent.*` +
 				`never deleted.*terraform import jelou_external_support.<name> ` + regexp.QuoteMeta(projectID) +
-				`.*import \{.*to = jelou_external_support.<name>.*id = "` + regexp.QuoteMeta(projectID) + `"`),
+				`.*import \{.*to = jelou_external_support.<name>.*id = "` + regexp.QuoteMeta(projectID) + `".*` +
+				`rotate_when_changed.*regenerates a signing secret in place`),
 		}},
 	})
 	stored, ok := target.Emulator.JelouIntegration(projectID)
