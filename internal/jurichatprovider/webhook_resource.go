@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -44,6 +45,7 @@ type webhookResourceModel struct {
 	IsActive    types.Bool   `tfsdk:"is_active"`
 	Headers     types.Map    `tfsdk:"headers"`
 	Secret      types.String `tfsdk:"secret"`
+	Rotate      types.Map    `tfsdk:"rotate_when_changed"`
 	CreatedAt   types.String `tfsdk:"created_at"`
 	UpdatedAt   types.String `tfsdk:"updated_at"`
 }
@@ -62,7 +64,10 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"`X-JuriChat-Delivery` (a unique delivery id) and the custom `headers`.\n\n" +
 			"Every argument is updated in place. JuriChat returns the `secret` whenever the webhook is read, so " +
 			"refresh keeps it current and an imported webhook has it too. To hand the secret to a write-only " +
-			"argument without storing it anywhere, use the `jurichat_webhook_secret` ephemeral resource.\n\n" +
+			"argument without storing it anywhere, use the `jurichat_webhook_secret` ephemeral resource. JuriChat has " +
+			"no way to regenerate a secret, so a change of `rotate_when_changed` replaces the webhook (a new `id` and " +
+			"`secret`); with `create_before_destroy` the new webhook exists before the old one is deleted (see the " +
+			"guide *Rotating the secret*).\n\n" +
 			"If the connection drops during the create, the provider looks for the webhook it may have stored (same " +
 			"arguments, created since the create was sent) and adopts it instead of creating a duplicate; when several " +
 			"match, it adopts none and lists them for import. See the guide *Retries and interrupted creates*.",
@@ -138,6 +143,16 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"rotate_when_changed": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that, when they change (set for the first time, changed, or " +
+					"removed), replace the webhook to obtain a new `secret`: JuriChat has no regenerate endpoint, so the " +
+					"apply creates a new webhook (new `id` and `secret`) and deletes the old one. Use it with " +
+					"`time_rotating` for scheduled rotation, or any value you control; add `create_before_destroy` to " +
+					"overlap both webhooks while receivers accept both secrets.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the webhook was created (ISO 8601).",

@@ -14,6 +14,16 @@ resource "jurichat_webhook" "crm" {
   headers = {
     "X-Crm-Token" = var.crm_token
   }
+
+  # JuriChat cannot regenerate a secret: a change here replaces the webhook
+  # (new id and secret), the new one created before the old one is deleted.
+  rotate_when_changed = {
+    generation = "1"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # The receiver verifies X-JuriChat-Signature with this secret.
