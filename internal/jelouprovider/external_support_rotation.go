@@ -82,6 +82,11 @@ func (r *externalSupportResource) ModifyPlan(ctx context.Context, req resource.M
 	if !plan.ProjectID.Equal(state.ProjectID) {
 		return // replaced: the new integration gets a new secret anyway
 	}
+	if plan.UpdatedAt.IsUnknown() && plan.WebhookURL.Equal(state.WebhookURL) && plan.AuthType.Equal(state.AuthType) &&
+		plan.Authorization.Equal(state.Authorization) && plan.AuthorizationWOVersion.Equal(state.AuthorizationWOVersion) {
+		// Only the secret changes: no PATCH, and the provider keeps updated_at.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), state.UpdatedAt)...)
+	}
 	resp.Diagnostics.AddWarning("Jelou Signing Secret Will Be Regenerated",
 		fmt.Sprintf("rotate_when_changed changed, so applying this plan regenerates the signing secret of the Jelou integration "+
 			"of project %q in place. The current secret stops working the moment the apply regenerates it: receivers that "+
