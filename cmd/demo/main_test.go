@@ -39,7 +39,7 @@ func TestBrokenCLI(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit status %d, want 1\n%s\n%s", code, out.String(), errOut.String())
 	}
-	if !strings.Contains(errOut.String(), "step 1/7 (build the providers and point Terraform at them) failed: the CLI") {
+	if !strings.Contains(errOut.String(), "step 1/8 (build the providers and point Terraform at them) failed: the CLI") {
 		t.Errorf("stderr = %q", errOut.String())
 	}
 }

@@ -8,6 +8,9 @@
 #   module.receiver      takes those secrets as sensitive variables and
 #                        registers them with the webhook receiver
 #
+# Changing jelou_secret_generation regenerates the Jelou signing secret in
+# place, and the same apply registers the new one with the receiver.
+#
 # The demo runs everything against the project's API emulator on 127.0.0.1;
 # pointed at the real APIs (and at your receiver), the same code works as is.
 
@@ -62,6 +65,9 @@ module "integrations" {
   jelou_webhook_url   = "${var.receiver_url}/jelou/${local.jelou_endpoint}"
   jelou_auth_type     = "bearer"
   jelou_authorization = var.jelou_panel_token
+  jelou_rotate_when_changed = {
+    generation = var.jelou_secret_generation
+  }
 
   jurichat_webhooks = {
     for name, hook in local.jurichat_webhooks : name => merge(hook, {

@@ -16,6 +16,12 @@ variable "jelou_project_id" {
   default     = "demo-project"
 }
 
+variable "jelou_secret_generation" {
+  description = "Change it (for example to \"2\") to regenerate the Jelou signing secret in place; the receiver gets the new one in the same apply."
+  type        = string
+  default     = "1"
+}
+
 variable "jelou_panel_token" {
   description = "Credential Jelou sends (Authorization: Bearer) when it calls the receiver; the receiver checks it."
   type        = string

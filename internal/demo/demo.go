@@ -4,8 +4,10 @@
 // own, starts the API emulator and the project's webhook receiver, applies
 // examples/demo (one module creates the integrations, another hands their
 // secrets to the receiver), triggers genuine and tampered deliveries, checks
-// the receiver's verdicts, plans again expecting no changes, destroys
-// everything and stops what it started, whatever happens.
+// the receiver's verdicts, rotates the Jelou signing secret in place (the
+// receiver gets the new one in the same apply; the old one no longer
+// verifies), plans again expecting no changes, destroys everything and stops
+// what it started, whatever happens.
 package demo
 
 import (
@@ -30,6 +32,7 @@ import (
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/receiver"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/signature"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/tfrun"
 )
 
@@ -114,7 +117,7 @@ type step struct {
 	run   func(context.Context) error
 }
 
-const stepCount = 7
+const stepCount = 8
 
 func (d *demo) steps() []step {
 	return []step{
@@ -123,6 +126,7 @@ func (d *demo) steps() []step {
 		{"apply examples/demo", d.stepApply},
 		{"trigger webhook deliveries", d.stepDeliver},
 		{"check the receiver's verdicts", d.stepVerdicts},
+		{"rotate the Jelou signing secret in place", d.stepRotate},
 		{"plan again: expect no changes", d.stepPlan},
 		{"destroy and stop everything", d.stepDestroy},
 	}
@@ -585,11 +589,136 @@ func (w *consoleWriter) Write(p []byte) (int, error) { w.c.write(p); return len(
 
 // ---- step 6 ----
 
+func (d *demo) stepRotate(ctx context.Context) error {
+	d.con.printf(`examples/demo passes jelou_secret_generation to the integration's
+rotate_when_changed. Changing it from "1" to "2" regenerates the Jelou signing
+secret in place: the plan warns that the secret will be regenerated, the apply
+calls Jelou's regenerate endpoint once (no delete, no create: same integration,
+same id), and the receiver module, whose trigger hashes the secret, registers
+the new secret in the same apply. Then a delivery signed with the new secret
+must verify, and one signed with the old secret must be rejected.
+`)
+	project := d.outputs.JelouProjectID
+	old, ok := d.emu.JelouIntegration(project)
+	if !ok {
+		return fmt.Errorf("the emulator holds no Jelou integration for project %s", project)
+	}
+	line := "jelou_secret_generation = \"2\"\n"
+	f, err := os.OpenFile(filepath.Join(d.workDir, "terraform.tfvars"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(line)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	d.con.printf("Added to terraform.tfvars:")
+	d.con.raw(indent(line, "      "))
+
+	before := d.emu.RequestCounts()
+	if err := d.terraform(ctx, "apply", "-auto-approve", "-input=false"); err != nil {
+		return err
+	}
+	d.apiCalls("API calls the providers made during the rotation", before)
+
+	now, ok := d.emu.JelouIntegration(project)
+	switch {
+	case !ok:
+		return errors.New("after the rotation the emulator holds no Jelou integration")
+	case now.ID != old.ID:
+		return fmt.Errorf("the rotation replaced the integration (id %s, was %s): it must regenerate in place", now.ID, old.ID)
+	case now.SigningSecret == old.SigningSecret:
+		return errors.New("the rotation left the signing secret unchanged")
+	}
+	d.secrets = append(d.secrets, now.SigningSecret)
+	if d.opts.onSecrets != nil {
+		d.opts.onSecrets(slices.Clone(d.secrets))
+	}
+	counts := d.emu.RequestCounts()
+	delta := func(k string) int { return counts[k] - before[k] }
+	const jelouRoute = "/jelou/v1/external-support/{projectId}"
+	if n, c, del := delta("POST "+jelouRoute+"/secret/regenerate"), delta("POST "+jelouRoute), delta("DELETE "+jelouRoute); n != 1 || c != 0 || del != 0 {
+		return fmt.Errorf("the rotation sent %d regenerate(s), %d create(s) and %d delete(s) to Jelou; want exactly one regenerate", n, c, del)
+	}
+
+	// A delivery Jelou signs now, and one signed with the previous secret
+	// (as a sender still holding it would): the receiver must accept the
+	// first and reject the second.
+	client, err := receiver.NewClient(d.rcv.URL)
+	if err != nil {
+		return err
+	}
+	seen, err := client.Deliveries(ctx)
+	if err != nil {
+		return err
+	}
+	d.con.printf("> %-8s %-27s to /jelou/%s (signed by the emulator with the new secret)", "jelou", "message", jelouEndpoint)
+	genuine := &trigger{vendor: "jelou", endpoint: jelouEndpoint, event: "message", path: "/_emulator/jelou/" + project + "/deliver"}
+	if err := d.fire(ctx, &http.Client{Timeout: 20 * time.Second}, genuine); err != nil {
+		return err
+	}
+	d.rcv.waitDelivery(3 * time.Second)
+	d.con.printf("> %-8s %-27s to /jelou/%s (signed with the OLD secret)", "jelou", "message", jelouEndpoint)
+	status, err := d.sendSignedWith(ctx, old.SigningSecret, project)
+	if err != nil {
+		return err
+	}
+	d.rcv.waitDelivery(3 * time.Second)
+
+	got, err := client.Deliveries(ctx)
+	if err != nil {
+		return err
+	}
+	if len(got) != len(seen)+2 {
+		return fmt.Errorf("the receiver recorded %d new deliveries, want 2", len(got)-len(seen))
+	}
+	withNew, withOld := got[len(seen)], got[len(seen)+1]
+	if !withNew.Verified || withNew.Status != genuine.receiverStatus {
+		return fmt.Errorf("the delivery signed with the new secret was not verified: %s", withNew.Reason)
+	}
+	if withOld.Verified || status != http.StatusUnauthorized {
+		return fmt.Errorf("the delivery signed with the old secret was accepted (HTTP %d)", status)
+	}
+	d.con.printf(`
+Same integration (id %s), new secret.
+Signed with the new secret: verified.
+Signed with the old secret: rejected (HTTP %d, %s).
+The receiver holds only the secret Terraform handed it in this apply.`, now.ID, status, withOld.Reason)
+	return nil
+}
+
+// sendSignedWith posts a Jelou message event to the receiver, signed with
+// secret and carrying the credential Jelou presents, as a sender still
+// holding an old secret would. It returns the receiver's status.
+func (d *demo) sendSignedWith(ctx context.Context, secret, project string) (int, error) {
+	body := []byte(`{"field":"messages","object":"message_event","event_type":"message","timestamp":` +
+		strconv.FormatInt(time.Now().UnixMilli(), 10) + `,"project_id":` + strconv.Quote(project) +
+		`,"value":{"id":"message-old-secret","type":"text","content":{"body":"signed with the previous secret"}}}`)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.rcv.URL+"/jelou/"+jelouEndpoint, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+d.panelToken)
+	req.Header.Set("X-Jelou-Signature", signature.Sign(secret, body))
+	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("POST to the receiver: %w", err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// ---- step 7 ----
+
 func (d *demo) stepPlan(ctx context.Context) error {
-	d.con.printf(`A second plan must find nothing to do: the providers read every object back
-without spurious differences, and the secrets stay in state (Jelou cannot
-return its signing secret again). With -detailed-exitcode the plan exits 0
-only when there are no changes.
+	d.con.printf(`Another plan must find nothing to do: the providers read every object back
+without spurious differences, and the secrets stay in state, the regenerated
+one included (Jelou cannot return a signing secret again). With
+-detailed-exitcode the plan exits 0 only when there are no changes.
 `)
 	before := d.emu.RequestCounts()
 	err := d.terraform(ctx, "plan", "-detailed-exitcode", "-input=false")
@@ -604,7 +733,7 @@ only when there are no changes.
 	return nil
 }
 
-// ---- step 7 ----
+// ---- step 8 ----
 
 func (d *demo) stepDestroy(ctx context.Context) error {
 	d.con.printf(`terraform destroy deletes the integration and the webhooks; the emulator must

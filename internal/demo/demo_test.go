@@ -93,7 +93,11 @@ func TestDemo(t *testing.T) {
 	}
 
 	for _, want := range []string{
-		"[1/7] Build the providers", "[7/7] Destroy and stop everything",
+		"[1/8] Build the providers", "[6/8] Rotate the Jelou signing secret in place", "[8/8] Destroy and stop everything",
+		"Jelou Signing Secret Will Be Regenerated",
+		"POST /jelou/v1/external-support/{projectId}/secret/regenerate",
+		"Signed with the new secret: verified.",
+		"Signed with the old secret: rejected (HTTP 401, X-Jelou-Signature does not match the body)",
 		"receiver | registered the signing secret and the expected bearer credential for jelou/support-panel",
 		"receiver | registered the signing secret for jurichat/crm-leads",
 		"receiver | registered the signing secret for jurichat/conversations",
@@ -129,8 +133,8 @@ func TestDemo(t *testing.T) {
 		t.Error("the output says FAILED")
 	}
 
-	if len(seen.secrets) < 10 {
-		t.Errorf("only %d secrets observed, want the 7 generated ones and the 3 vendor secrets", len(seen.secrets))
+	if len(seen.secrets) < 11 {
+		t.Errorf("only %d secrets observed, want the 7 generated ones, the 3 vendor secrets and the rotated one", len(seen.secrets))
 	}
 	for i, s := range seen.secrets {
 		if s == "" {
@@ -200,7 +204,7 @@ func TestDemoFailureCleansUp(t *testing.T) {
 	if !errors.As(err, &se) || se.Step != 3 {
 		t.Fatalf("err = %v, want a StepError for step 3\n%s", err, text)
 	}
-	if !strings.Contains(err.Error(), "step 3/7 (apply examples/demo) failed: terraform apply exited with status 1") {
+	if !strings.Contains(err.Error(), "step 3/8 (apply examples/demo) failed: terraform apply exited with status 1") {
 		t.Errorf("err = %q", err)
 	}
 	for _, want := range []string{"| Error: something broke", "Cleaning up", "apply had started: destroying what it created",
@@ -240,7 +244,7 @@ func TestDemoInterrupted(t *testing.T) {
 	seen.hook(&opts)
 	start := time.Now()
 	err := Run(ctx, opts)
-	if err == nil || !strings.Contains(err.Error(), "step 3/7") || !strings.Contains(err.Error(), "interrupted") {
+	if err == nil || !strings.Contains(err.Error(), "step 3/8") || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("err = %v\n%s", err, out.String())
 	}
 	if d := time.Since(start); d > 50*time.Second {

@@ -20,6 +20,9 @@ resource "jelou_external_support" "this" {
   webhook_url   = var.jelou_webhook_url
   auth_type     = var.jelou_auth_type
   authorization = var.jelou_authorization
+
+  # A change regenerates the signing secret in place.
+  rotate_when_changed = var.jelou_rotate_when_changed
 }
 
 resource "jurichat_webhook" "this" {

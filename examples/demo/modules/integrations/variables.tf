@@ -21,6 +21,12 @@ variable "jelou_authorization" {
   sensitive   = true
 }
 
+variable "jelou_rotate_when_changed" {
+  description = "Values whose change regenerates the Jelou signing secret in place (same integration and id)."
+  type        = map(string)
+  default     = null
+}
+
 variable "jurichat_webhooks" {
   description = "JuriChat webhooks to create, by name."
   type = map(object({

@@ -3,8 +3,8 @@
 #
 # The demo has no provider for the receiver, so a terraform_data resource runs
 # the receiver binary in client mode. Its trigger is a hash of the secrets:
-# when a secret changes (the integration was replaced), the receiver is
-# configured again. The secrets reach the command through its environment,
+# when a secret changes (regenerated, or the webhook replaced), the receiver is
+# configured again in the same apply. The secrets reach the command through its environment,
 # never its command line; Terraform hides the command's output because that
 # environment is sensitive.
 
