@@ -2,7 +2,8 @@
 // processes by a real CLI the way pipelines run them, apply 50
 // jelou_external_support and 50 jurichat_webhook against an emulator that
 // fails, throttles and drops connections, and must converge with no
-// duplicate, no orphan and no lost secret.
+// duplicate, no orphan and no lost secret; then rotate every Jelou signing
+// secret in place under the same faults, deleting and creating nothing.
 package reliability
 
 import (
@@ -51,6 +52,10 @@ terraform {
 variable "jelou_base_url" { type = string }
 variable "jurichat_base_url" { type = string }
 variable "receiver" { type = string }
+variable "rotation" {
+  type    = string
+  default = "1"
+}
 
 provider "jelou" {
   base_url = var.jelou_base_url # JELOU_API_KEY from the environment
@@ -64,6 +69,10 @@ resource "jelou_external_support" "panel" {
   count       = %[1]d
   project_id  = "fault-project-${count.index}"
   webhook_url = "${var.receiver}/jelou/${count.index}"
+
+  rotate_when_changed = {
+    rotation = var.rotation
+  }
 }
 
 resource "jurichat_webhook" "hook" {
@@ -81,6 +90,7 @@ resource "jurichat_webhook" "hook" {
 type figures struct {
 	seed              int64
 	applies, destroys int
+	rotations         int // applies the rotation needed
 	faults            map[string]int
 	requests, minimal int
 	planOK            bool
@@ -112,9 +122,9 @@ func TestFaults_convergeWithoutDuplicatesOrLostSecrets(t *testing.T) {
 		})
 	}
 	for _, f := range all {
-		t.Logf("seed %d: applies needed %d, destroys needed %d; faults injected %s; vendor requests %d for %d resources "+
-			"(%d without faults: create, refresh, destroy), so %d retried or recovery requests",
-			f.seed, f.applies, f.destroys, formatCounts(f.faults), f.requests, 2*resourcesPerKind, f.minimal, f.requests-f.minimal)
+		t.Logf("seed %d: applies needed %d, rotation applies %d, destroys needed %d; faults injected %s; vendor requests %d "+
+			"for %d resources (%d without faults: create, refresh, regenerate, destroy), so %d retried or recovery requests",
+			f.seed, f.applies, f.rotations, f.destroys, formatCounts(f.faults), f.requests, 2*resourcesPerKind, f.minimal, f.requests-f.minimal)
 	}
 }
 
@@ -189,6 +199,54 @@ func runSeed(t *testing.T, cli, cliCfg string, seed int64) figures {
 		t.Fatalf("seed %d: no plan succeeded in %d runs", seed, maxRuns)
 	}
 
+	// Rotate every Jelou signing secret in place, under the same faults:
+	// each integration keeps its id and gets a new secret, which is the
+	// server's; nothing is deleted or created.
+	before := map[string]emulator.JelouIntegration{}
+	for _, in := range emu.JelouIntegrations() {
+		before[in.BrainID] = in
+	}
+	countsBefore := emu.RequestCounts()
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars"), []byte("rotation = \"2\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for f.rotations < maxRuns {
+		f.rotations++
+		code, out := run("apply", "-auto-approve", "-input=false")
+		if code == 0 {
+			break
+		}
+		t.Logf("seed %d: rotation apply %d failed under faults (run again):\n%s", seed, f.rotations, errorLines(out))
+		if f.rotations == maxRuns {
+			t.Fatalf("seed %d: the rotation did not converge in %d runs", seed, maxRuns)
+		}
+	}
+	checkConverged(t, emu, run)
+	countsAfter := emu.RequestCounts()
+	const jelouRoute = "/jelou/v1/external-support/{projectId}"
+	for _, k := range []string{"POST " + jelouRoute, "DELETE " + jelouRoute} {
+		if n := countsAfter[k] - countsBefore[k]; n != 0 {
+			t.Errorf("seed %d: the rotation sent %d × %s: it must regenerate in place", seed, n, k)
+		}
+	}
+	if n := countsAfter["POST "+jelouRoute+"/secret/regenerate"] - countsBefore["POST "+jelouRoute+"/secret/regenerate"]; n < resourcesPerKind {
+		t.Errorf("seed %d: %d regenerate requests for %d integrations", seed, n, resourcesPerKind)
+	}
+	for _, in := range emu.JelouIntegrations() {
+		old, ok := before[in.BrainID]
+		switch {
+		case !ok:
+			t.Errorf("seed %d: the rotation created an integration for %s", seed, in.BrainID)
+		case in.ID != old.ID:
+			t.Errorf("seed %d: the integration of %s was replaced (id %s, was %s)", seed, in.BrainID, in.ID, old.ID)
+		case in.SigningSecret == old.SigningSecret:
+			t.Errorf("seed %d: the secret of %s was not regenerated", seed, in.BrainID)
+		}
+	}
+	if code, out := run("plan", "-detailed-exitcode", "-input=false"); code == 2 {
+		t.Fatalf("seed %d: the plan after the rotation has changes:\n%s", seed, out)
+	}
+
 	for f.destroys < maxRuns {
 		f.destroys++
 		code, out := run("destroy", "-auto-approve", "-input=false")
@@ -209,9 +267,10 @@ func runSeed(t *testing.T, cli, cliCfg string, seed int64) figures {
 		f.requests += n
 	}
 	// Without faults: one create per resource, one refresh per resource per
-	// plan-like command after it (the plan, the destroy's refresh), one
+	// plan-like command after it (the plan, the rotation's apply, the plan
+	// after it, the destroy's refresh), one regenerate per integration, one
 	// delete, plus the event catalogue the JuriChat provider reads per run.
-	f.minimal = 2*resourcesPerKind*(1+2+1) + f.applies + 2 + f.destroys
+	f.minimal = 2*resourcesPerKind*(1+4+1) + resourcesPerKind + f.applies + 2 + f.destroys
 	return f
 }
 
