@@ -50,6 +50,7 @@ variable "project_bearer" { type = string }
 variable "project_basic" { type = string }
 variable "project_relay" { type = string }
 variable "basic_version" { type = number }
+variable "secret_generation" { type = string }
 variable "bearer_token" {
   type      = string
   sensitive = true
@@ -84,6 +85,11 @@ resource "jelou_external_support" "bearer" {
   webhook_url   = "https://support.example.com/jelou"
   auth_type     = "bearer"
   authorization = var.bearer_token
+
+  # A change regenerates the signing secret in place.
+  rotate_when_changed = {
+    generation = var.secret_generation
+  }
 }
 
 resource "jelou_external_support" "basic" {
@@ -504,17 +510,19 @@ func TestHygiene_lifecycle(t *testing.T) {
 		m := map[string]string{
 			"jelou_base_url": emu.JelouURL(), "jurichat_base_url": emu.JurichatURL(),
 			"project_bearer": projects["project_bearer"], "project_basic": projects["project_basic"], "project_relay": projects["project_relay"],
-			"bearer_token":     v["bearer authorization"],
-			"basic_credential": "panel-user:" + v["write-only basic password"],
-			"basic_version":    "1",
-			"crm_token":        v["crm token header"],
-			"crm_password":     v["crm basic password"],
-			"tenant_key":       v["tenant key header"],
+			"bearer_token":      v["bearer authorization"],
+			"basic_credential":  "panel-user:" + v["write-only basic password"],
+			"basic_version":     "1",
+			"secret_generation": "1",
+			"crm_token":         v["crm token header"],
+			"crm_password":      v["crm basic password"],
+			"tenant_key":        v["tenant key header"],
 		}
 		if rotated {
 			m["bearer_token"] = v["rotated bearer"]
 			m["basic_credential"] = "panel-user:" + v["rotated basic password"]
 			m["basic_version"] = "2"
+			m["secret_generation"] = "2" // the bearer integration's signing secret is regenerated
 			m["crm_token"] = v["rotated crm token header"]
 			m["crm_password"] = v["rotated crm basic password"]
 			m["tenant_key"] = v["rotated tenant key header"]
@@ -536,14 +544,26 @@ func TestHygiene_lifecycle(t *testing.T) {
 	r = s.terraform(mainDir, mainEnv(false), "plan", "-detailed-exitcode")
 	s.expect(r, 0, `No changes`)
 
-	// Rotate every credential: a saved plan, shown, then applied.
+	// Rotate every credential, and regenerate a signing secret in place: a
+	// saved plan, shown, then applied. The new signing secret is collected
+	// after the apply, and must appear nowhere either.
+	before, _ := emu.JelouIntegration(projects["project_bearer"])
 	r = s.terraform(mainDir, mainEnv(true), "plan", "-out=rotate.tfplan")
-	s.expect(r, 0, `Plan: 0 to add, 4 to change, 0 to destroy`)
+	s.expect(r, 0, `Plan: 0 to add, 4 to change, 0 to destroy`, `Jelou Signing Secret Will Be Regenerated`)
 	r = s.terraform(mainDir, mainEnv(true), "show", "rotate.tfplan")
 	s.expect(r, 0, `will be updated in-place`)
 	r = s.terraform(mainDir, mainEnv(true), "apply", "-auto-approve", "rotate.tfplan")
 	s.expect(r, 0, `Apply complete! Resources: 0 added, 4 changed`)
 	checkServer(t, emu, projects, v, true)
+	after, _ := emu.JelouIntegration(projects["project_bearer"])
+	if after.ID != before.ID || after.SigningSecret == before.SigningSecret || after.SigningSecret == "" {
+		t.Error("the rotation did not regenerate the bearer integration's signing secret in place")
+	}
+	if n := emu.RequestCounts()["POST /jelou/v1/external-support/{projectId}/secret/regenerate"]; n != 1 {
+		t.Errorf("%d regenerate requests, want 1", n)
+	}
+	r = s.terraform(mainDir, mainEnv(true), "plan", "-detailed-exitcode")
+	s.expect(r, 0, `No changes`)
 
 	// Adopt into a second configuration, authenticated the other way.
 	crm, tenant := webhookByName(t, emu, "hygiene crm"), webhookByName(t, emu, "hygiene tenant")
