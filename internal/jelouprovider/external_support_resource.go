@@ -110,7 +110,7 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "How Jelou authenticates when it calls `webhook_url`: `bearer` (`Authorization: Bearer " +
 					"<credential>`), `api_key` (`X-API-Key: <credential>`), `basic` (`Authorization: Basic <credential>`: " +
 					"give the base64 encoding of `user:password`, for example `base64encode(\"user:password\")`, which Jelou " +
-					"sends as given) or `no_auth`. Defaults to `no_auth`. Every type but `no_auth` needs a " +
+					"sends as given; a value holding `:` draws a plan warning) or `no_auth`. Defaults to `no_auth`. Every type but `no_auth` needs a " +
 					"credential in `authorization` or `authorization_wo`. Updated in place.",
 				Optional:   true,
 				Computed:   true,
@@ -211,7 +211,26 @@ func (r *externalSupportResource) ValidateConfig(ctx context.Context, req resour
 		resp.Diagnostics.AddAttributeError(path.Root("auth_type"), "Missing Webhook Credential",
 			fmt.Sprintf("auth_type %q needs the credential Jelou sends to the webhook. Set authorization, or "+
 				"authorization_wo (with authorization_wo_version) to keep it out of state; or set auth_type to \"no_auth\".", authType))
+	case authType == AuthTypeBasic:
+		warnUnencodedBasic(cfg, &resp.Diagnostics)
 	}
+}
+
+// warnUnencodedBasic warns when a basic credential is plainly not base64:
+// Jelou sends "Authorization: Basic <authorization>" with the value as given
+// (its docs show base64 credentials there), and base64 never holds ':'.
+func warnUnencodedBasic(cfg externalSupportResourceModel, diags *diag.Diagnostics) {
+	attr, value := "authorization", cfg.Authorization
+	if value.IsNull() {
+		attr, value = "authorization_wo", cfg.AuthorizationWO
+	}
+	if value.IsNull() || !strings.Contains(value.ValueString(), ":") {
+		return
+	}
+	diags.AddAttributeWarning(path.Root(attr), "Basic Credential Is Not Base64",
+		fmt.Sprintf("With auth_type \"basic\" Jelou calls the webhook with \"Authorization: Basic \" followed by %s as "+
+			"given, and its documentation shows base64 credentials there. The value holds ':', which base64 never does, "+
+			"so it looks like a plain user:password: give base64encode(\"user:password\") instead.", attr))
 }
 
 func (r *externalSupportResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -439,3 +439,119 @@ func TestExternalSupportModifyPlanWarning(t *testing.T) {
 		})
 	}
 }
+
+// The regenerate succeeds and the PATCH after it fails: the new secret is in
+// the state all the same (nothing half-applied is lost), so the next apply
+// sends only the PATCH and no second regenerate.
+func TestAccExternalSupport_rotationKeptWhenPatchFails(t *testing.T) {
+	acctest.PreCheck(t)
+	srv := newFaultServer(t)
+	projectID := acctest.RandomName("proj-")
+	config := func(url, rotation string) string {
+		return srv.providerConfig() + fmt.Sprintf(`
+resource "jelou_external_support" "test" {
+  project_id          = %q
+  webhook_url         = %q
+  rotate_when_changed = { rotation = %q }
+}
+`, projectID, url, rotation)
+	}
+	serverSecret := func() (string, error) {
+		in, ok := srv.Emu.JelouIntegration(projectID)
+		if !ok {
+			return "", errors.New("no integration on the server")
+		}
+		return in.SigningSecret, nil
+	}
+	var firstSecret string
+	acctest.Run(t, false, tfresource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config: config("https://support.example.com/v1", "1"),
+				Check: func(*terraform.State) error {
+					var err error
+					firstSecret, err = serverSecret()
+					return err
+				},
+			},
+			{
+				PreConfig:   srv.Fail(opUpdate, acctest.Reply(http.StatusBadRequest, "application/json", `{"message":["webhookUrl is not allowed here"]}`)),
+				Config:      config("https://support.example.com/v2", "2"),
+				ExpectError: acctest.ErrorPattern(`Error Updating Jelou External Support Integration.*HTTP 400.*webhookUrl is not allowed here`),
+			},
+			{
+				PreConfig: func() {
+					srv.Heal()
+					srv.Emu.ResetRequests()
+				},
+				Config: config("https://support.example.com/v2", "2"),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("signing_secret"), knownvalue.NotNull()),
+				}},
+				Check: tfresource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						counts := srv.Emu.RequestCounts()
+						if counts[patternRegenerate] != 0 || counts[patternPatch] != 1 {
+							return fmt.Errorf("the retried apply sent %v, want one PATCH and no regenerate", counts)
+						}
+						if s, _ := serverSecret(); s == firstSecret {
+							return errors.New("the secret was never regenerated")
+						}
+						return nil
+					},
+					acctest.CheckAttrEquals(resName, "signing_secret", serverSecret),
+					tfresource.TestCheckResourceAttr(resName, "webhook_url", "https://support.example.com/v2"),
+				),
+			},
+		},
+	})
+}
+
+// A basic credential with ':' is plainly not base64: a warning names the
+// attribute (never the value); a base64 one passes silently.
+func TestExternalSupportBasicCredentialWarning(t *testing.T) {
+	ctx := context.Background()
+	r := &externalSupportResource{}
+	var sch resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sch)
+	cases := []struct {
+		name, attr, value string
+		warn              bool
+	}{
+		{"plain in authorization", "authorization", "panel-user:pa55word", true},
+		{"plain in authorization_wo", "authorization_wo", "panel-user:pa55word", true},
+		{"base64", "authorization", "cGFuZWwtdXNlcjpwYTU1d29yZA==", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := externalSupportResourceModel{
+				ID: types.StringNull(), ProjectID: types.StringValue("p"), WebhookURL: types.StringValue("https://a.example/h"),
+				AuthType: types.StringValue(AuthTypeBasic), Authorization: types.StringNull(), AuthorizationWO: types.StringNull(),
+				AuthorizationWOVersion: types.Int64Null(), BrainID: types.StringNull(), SigningSecret: types.StringNull(),
+				CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(), RotateWhenChanged: types.MapNull(types.StringType),
+			}
+			if c.attr == "authorization" {
+				m.Authorization = types.StringValue(c.value)
+			} else {
+				m.AuthorizationWO, m.AuthorizationWOVersion = types.StringValue(c.value), types.Int64Value(1)
+			}
+			state := tfsdk.State{Schema: sch.Schema}
+			if d := state.Set(ctx, m); d.HasError() {
+				t.Fatal(d)
+			}
+			var resp resource.ValidateConfigResponse
+			r.ValidateConfig(ctx, resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: sch.Schema, Raw: state.Raw}}, &resp)
+			warnings := resp.Diagnostics.Warnings()
+			if resp.Diagnostics.HasError() || (len(warnings) == 1) != c.warn {
+				t.Fatalf("diagnostics %v, want a warning: %v", resp.Diagnostics, c.warn)
+			}
+			if c.warn {
+				if !strings.Contains(warnings[0].Detail(), c.attr) || strings.Contains(warnings[0].Detail(), "pa55word") {
+					t.Errorf("warning %q must name %s and never show the value", warnings[0].Detail(), c.attr)
+				}
+			}
+		})
+	}
+}
