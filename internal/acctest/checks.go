@@ -1,11 +1,13 @@
 package acctest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
@@ -69,4 +71,14 @@ func CheckStateHasNo(values ...string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// PlanCheckFunc turns a function into a plan check, for assertions on
+// something other than the plan (what the emulator received) at a point
+// where only plan checks run, such as a plannable import.
+type PlanCheckFunc func() error
+
+// CheckPlan implements plancheck.PlanCheck.
+func (f PlanCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
 }

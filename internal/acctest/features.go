@@ -10,7 +10,8 @@ import (
 
 // Feature is a CLI capability some tests need. Terraform and OpenTofu gained
 // them in different versions, so a plain tfversion.SkipBelow cannot gate them
-// for both products.
+// for both products. A nil version means that product has no release with the
+// feature yet.
 type Feature struct {
 	Name      string
 	Terraform *version.Version
@@ -23,7 +24,39 @@ var (
 	FeatureFunctions = Feature{"provider-defined functions", version.Must(version.NewVersion("1.8.0")), version.Must(version.NewVersion("1.7.0"))}
 	FeatureEphemeral = Feature{"ephemeral resources", version.Must(version.NewVersion("1.10.0")), version.Must(version.NewVersion("1.11.0"))}
 	FeatureWriteOnly = Feature{"write-only arguments", version.Must(version.NewVersion("1.11.0")), version.Must(version.NewVersion("1.11.0"))}
+	// Resource identity: import blocks with identity = { ... }, identities in state.
+	FeatureIdentity = Feature{"resource identity", version.Must(version.NewVersion("1.12.0")), version.Must(version.NewVersion("1.12.0"))}
+	// List resources: terraform query and .tfquery.hcl files (OpenTofu 1.12 has neither).
+	FeatureListResources = Feature{"list resources (terraform query)", version.Must(version.NewVersion("1.14.0")), nil}
+	// Actions: action blocks, terraform apply -invoke and action_trigger (not in OpenTofu 1.12).
+	FeatureActions = Feature{"actions", version.Must(version.NewVersion("1.14.0")), nil}
 )
+
+// Has reports whether the CLI running the tests has the feature.
+func Has(f Feature) bool {
+	c := FindCLI()
+	if c.Version == nil {
+		return false
+	}
+	return lacks(f, c.Product, c.Version) == ""
+}
+
+// lacks says why a CLI of product ("terraform" or "tofu") at version v lacks
+// the feature, or returns "" when it has it.
+func lacks(f Feature, product string, v *version.Version) string {
+	name, minimum := "Terraform", f.Terraform
+	if product == "tofu" {
+		name, minimum = "OpenTofu", f.OpenTofu
+	}
+	if minimum == nil {
+		return fmt.Sprintf("%s %s lacks %s (no %s release has it)", name, v, f.Name, name)
+	}
+	// Compare the release (core) version, so that prereleases of a version count as that version.
+	if v.Core().LessThan(minimum) {
+		return fmt.Sprintf("%s %s lacks %s (needs %s or later)", name, v, f.Name, minimum)
+	}
+	return ""
+}
 
 // SkipWithout skips a test when the CLI running it lacks the feature: the
 // version check is per product (Terraform or OpenTofu), not a single number.
@@ -37,12 +70,5 @@ func (c featureCheck) CheckTerraformVersion(_ context.Context, req tfversion.Che
 	if req.TerraformVersion == nil {
 		return
 	}
-	product, minimum := "Terraform", c.feature.Terraform
-	if FindCLI().Product == "tofu" {
-		product, minimum = "OpenTofu", c.feature.OpenTofu
-	}
-	// Compare the release (core) version, so that prereleases of a version count as that version.
-	if req.TerraformVersion.Core().LessThan(minimum) {
-		resp.Skip = fmt.Sprintf("%s %s lacks %s (needs %s or later)", product, req.TerraformVersion, c.feature.Name, minimum)
-	}
+	resp.Skip = lacks(c.feature, FindCLI().Product, req.TerraformVersion)
 }

@@ -40,6 +40,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*externalSupportResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*externalSupportResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*externalSupportResource)(nil)
+	_ resource.ResourceWithIdentity         = (*externalSupportResource)(nil)
 )
 
 type externalSupportResource struct {
@@ -246,6 +247,13 @@ func (r *externalSupportResource) Configure(_ context.Context, req resource.Conf
 	r.client = client
 }
 
+// IdentitySchema declares the identity (Terraform 1.12 and later, OpenTofu
+// 1.12 and later): the Jelou project id, which is how the API addresses an
+// integration (a project has at most one).
+func (r *externalSupportResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = integrationIdentitySchema()
+}
+
 func (r *externalSupportResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, cfg externalSupportResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -295,6 +303,7 @@ func (r *externalSupportResource) Create(ctx context.Context, req resource.Creat
 	}
 	tflog.Trace(ctx, "Created Jelou external support integration", map[string]any{"project_id": projectID, "id": state.ID.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, state.ProjectID)...)
 }
 
 func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -321,6 +330,7 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 
 	applyIntegration(&state, integration, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, state.ProjectID)...)
 }
 
 func (r *externalSupportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -381,6 +391,7 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 		newState.UpdatedAt = state.UpdatedAt
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, newState.ProjectID)...)
 }
 
 // updateRequest builds the PATCH body holding only what changed. The
@@ -428,18 +439,32 @@ func (r *externalSupportResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+// ImportState takes the project id, from the import id or from the identity
+// (import { identity = { project_id = ... } }); Read then fills in the rest
+// and records the identity. Either way the signing secret cannot be imported.
 func (r *externalSupportResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" || !projectIDPattern.MatchString(req.ID) {
+	projectID, source := req.ID, "import id"
+	if projectID == "" && req.Identity != nil {
+		var identity integrationIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		projectID, source = identity.ProjectID.ValueString(), "identity project_id"
+	}
+	if projectID == "" || !projectIDPattern.MatchString(projectID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("jelou_external_support is imported by Jelou project id (for example: terraform import "+
-				"jelou_external_support.example my-project-id); %q is not a valid project id.", req.ID))
+				"jelou_external_support.example my-project-id, or an import block with id = \"my-project-id\" or "+
+				"identity = { project_id = \"my-project-id\" }); the %s %q is not a valid project id.", source, projectID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
+	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, types.StringValue(projectID))...)
 	resp.Diagnostics.AddWarning("Signing Secret Not Imported",
 		fmt.Sprintf("Jelou returns an integration's signing secret only when it is created or regenerated, and it cannot be "+
 			"read back, so signing_secret is empty for the imported integration of project %q. Receivers that verify "+
-			"X-Jelou-Signature need it. %s Receivers that still use the current secret must then be given the new one.", req.ID, rotateHint))
+			"X-Jelou-Signature need it. %s Receivers that still use the current secret must then be given the new one.", projectID, rotateHint))
 }
 
 // addCreateError turns a failed create into a diagnostic: the integration

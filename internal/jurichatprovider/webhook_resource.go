@@ -12,12 +12,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -29,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*webhookResource)(nil)
 	_ resource.ResourceWithImportState = (*webhookResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*webhookResource)(nil)
+	_ resource.ResourceWithIdentity    = (*webhookResource)(nil)
 )
 
 type webhookResource struct {
@@ -48,6 +51,12 @@ type webhookResourceModel struct {
 	Rotate      types.Map    `tfsdk:"rotate_when_changed"`
 	CreatedAt   types.String `tfsdk:"created_at"`
 	UpdatedAt   types.String `tfsdk:"updated_at"`
+}
+
+// webhookIdentityModel is the resource identity of jurichat_webhook: the
+// webhook id, which JuriChat assigns and never changes.
+type webhookIdentityModel struct {
+	ID types.String `tfsdk:"id"`
 }
 
 // NewWebhookResource is the factory for jurichat_webhook.
@@ -165,6 +174,28 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 		},
 	}
+}
+
+// IdentitySchema declares the identity (Terraform 1.12 and later, OpenTofu
+// 1.12 and later): the webhook id, so that import { identity = { id = ... } }
+// and terraform query results name a webhook the same way.
+func (r *webhookResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				Description:       "Identifier of the webhook, as assigned by JuriChat.",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// setWebhookIdentity records the identity of the webhook in state.
+func setWebhookIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, webhookIdentityModel{ID: id})
 }
 
 func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -293,6 +324,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	tflog.Trace(ctx, "Created JuriChat webhook", map[string]any{"id": state.ID.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 // createRequest builds the POST body from the plan.
@@ -337,6 +369,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 	resp.Diagnostics.Append(applyWebhook(ctx, &state, hook, true)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -377,6 +410,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		resp.Diagnostics.Append(applyWebhook(ctx, &newState, hook, false)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, newState.ID)...)
 }
 
 // updateRequest builds the PATCH body holding only what changed, and names
@@ -443,17 +477,29 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes the webhook id; Read then fills in everything, the
-// secret included.
+// ImportState takes the webhook id, from the import id or from the identity
+// (import { identity = { id = ... } }); Read then fills in everything, the
+// secret included, and records the identity.
 func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.TrimSpace(req.ID) == "" || strings.ContainsAny(req.ID, "/?#") {
+	id, source := req.ID, "import id"
+	if id == "" && req.Identity != nil {
+		var identity webhookIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id, source = identity.ID.ValueString(), "identity id"
+	}
+	if strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/?#") {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("jurichat_webhook is imported by webhook id (for example: terraform import jurichat_webhook.example "+
-				"3f2a9c1e-...); %q is not a webhook id. The ids of the office's webhooks are listed by the "+
-				"jurichat_webhooks data source.", req.ID))
+				"3f2a9c1e-..., or an import block with id = \"3f2a9c1e-...\" or identity = { id = \"3f2a9c1e-...\" }); "+
+				"the %s %q is not a webhook id. The ids of the office's webhooks are listed by the jurichat_webhooks data "+
+				"source and by terraform query.", source, id))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, types.StringValue(id))...)
 }
 
 // addCreateError turns a failed create into a diagnostic: several webhooks
