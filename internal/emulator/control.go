@@ -312,36 +312,7 @@ func (e *Emulator) controlJurichatDeliver(w http.ResponseWriter, r *http.Request
 		ID: newUUID(), WebhookID: id, Event: event, Payload: body,
 		AttemptCount: 1, CreatedAt: now, ExpiresAt: now.Add(deliveryRetention),
 	}
-
-	headers := http.Header{}
-	for name, value := range h.Headers {
-		headers.Set(name, value)
-	}
-	// Set last: custom headers cannot replace these.
-	headers.Set("Content-Type", "application/json")
-	headers.Set("User-Agent", deliveryUserAgent)
-	headers.Set("X-JuriChat-Signature", signature.Sign(h.Secret, body))
-	headers.Set("X-JuriChat-Delivery", d.ID)
-	sent := body
-	if tamper {
-		sent = tamperBody(body)
-	}
-
-	start := time.Now()
-	answer, err := e.deliver(r.Context(), h.URL, sent, headers)
-	duration := time.Since(start).Milliseconds()
-	d.DurationMs = &duration
-	if err != nil {
-		problem := "receiver unreachable: " + err.Error()
-		d.Status, d.ErrorMessage = DeliveryFailed, &problem
-	} else {
-		d.StatusCode, d.ResponseBody = &answer.status, &answer.body
-		d.Status = DeliverySuccess
-		if answer.status < 200 || answer.status > 299 {
-			problem := fmt.Sprintf("receiver answered HTTP %d", answer.status)
-			d.Status, d.ErrorMessage = DeliveryFailed, &problem
-		}
-	}
+	err = e.attemptJurichat(r.Context(), h, &d, tamper)
 
 	e.mu.Lock()
 	if _, still := e.hooks[id]; still {
@@ -353,8 +324,86 @@ func (e *Emulator) controlJurichatDeliver(w http.ResponseWriter, r *http.Request
 		writeJSON(w, http.StatusBadGateway, controlError{Error: *d.ErrorMessage, DeliveryID: d.ID})
 		return
 	}
-	writeJSON(w, answer.status, struct {
+	writeJSON(w, *d.StatusCode, struct {
 		ReceiverStatus int    `json:"receiverStatus"`
 		DeliveryID     string `json:"deliveryId"`
-	}{answer.status, d.ID})
+	}{*d.StatusCode, d.ID})
+}
+
+// attemptJurichat sends one attempt of delivery d (its Payload, as is) to
+// the webhook's URL, signed with the webhook's current secret, with its
+// custom headers and X-JuriChat-Delivery, and records the outcome in d:
+// status SUCCESS for a 2xx answer, FAILED otherwise; status code, the first
+// 10,000 characters of the answer, the error and the duration. tamper alters
+// the body after signing. The error is the receiver being unreachable.
+func (e *Emulator) attemptJurichat(ctx context.Context, h JurichatWebhook, d *JurichatDelivery, tamper bool) error {
+	headers := http.Header{}
+	for name, value := range h.Headers {
+		headers.Set(name, value)
+	}
+	// Set last: custom headers cannot replace these.
+	headers.Set("Content-Type", "application/json")
+	headers.Set("User-Agent", deliveryUserAgent)
+	headers.Set("X-JuriChat-Signature", signature.Sign(h.Secret, d.Payload))
+	headers.Set("X-JuriChat-Delivery", d.ID)
+	sent := d.Payload
+	if tamper {
+		sent = tamperBody(d.Payload)
+	}
+
+	start := time.Now()
+	answer, err := e.deliver(ctx, h.URL, sent, headers)
+	duration := time.Since(start).Milliseconds()
+	d.DurationMs = &duration
+	d.NextRetryAt = nil
+	if err != nil {
+		problem := "receiver unreachable: " + err.Error()
+		d.Status, d.ErrorMessage, d.StatusCode, d.ResponseBody = DeliveryFailed, &problem, nil, nil
+		return err
+	}
+	d.StatusCode, d.ResponseBody = &answer.status, &answer.body
+	d.Status, d.ErrorMessage = DeliverySuccess, nil
+	if answer.status < 200 || answer.status > 299 {
+		problem := fmt.Sprintf("receiver answered HTTP %d", answer.status)
+		d.Status, d.ErrorMessage = DeliveryFailed, &problem
+	}
+	return nil
+}
+
+// redeliverJurichat is the attempt a retry schedules: it runs in the
+// background once the retry has been answered (the delivery is PENDING
+// meanwhile), with the webhook as it is now (URL, secret, headers), and
+// stores the outcome with one more attempt counted. A webhook deleted in the
+// meantime takes its log with it; a paused one fails the attempt unsent.
+func (e *Emulator) redeliverJurichat(deliveryID string) {
+	defer e.background.Done()
+	e.mu.Lock()
+	ent, ok := e.deliveries[deliveryID]
+	var d JurichatDelivery
+	var h JurichatWebhook
+	var hookOK bool
+	if ok {
+		d = ent.clone()
+		if he, found := e.hooks[d.WebhookID]; found {
+			h, hookOK = he.clone(), true
+		}
+	}
+	e.mu.Unlock()
+	if !ok || !hookOK {
+		return
+	}
+
+	d.AttemptCount++
+	if h.IsActive {
+		_ = e.attemptJurichat(e.backgroundCtx, h, &d, false)
+	} else {
+		problem := fmt.Sprintf("webhook %s is paused (isActive is false); the retry was not sent", h.ID)
+		d.Status, d.ErrorMessage, d.NextRetryAt = DeliveryFailed, &problem, nil
+	}
+
+	e.mu.Lock()
+	if ent, still := e.deliveries[deliveryID]; still {
+		ent.JurichatDelivery = d
+	}
+	e.mu.Unlock()
 }

@@ -23,6 +23,7 @@ package emulator
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -180,6 +181,12 @@ type Emulator struct {
 	logger  *log.Logger      // nil: no request log
 	now     func() time.Time // replaced by tests
 
+	// Retried deliveries are sent in the background (see redeliverJurichat):
+	// background counts them, backgroundCtx ends them (Stop).
+	background     sync.WaitGroup
+	backgroundCtx  context.Context
+	stopBackground context.CancelFunc
+
 	mu         sync.Mutex
 	seq        uint64                    // creation order of stored objects
 	jelou      map[string]*jelouEntry    // by project id
@@ -222,6 +229,7 @@ func New(opts Options) *Emulator {
 		client: opts.DeliveryClient,
 		now:    time.Now,
 	}
+	e.backgroundCtx, e.stopBackground = context.WithCancel(context.Background())
 	if e.client == nil {
 		e.client = &http.Client{
 			Timeout: 10 * time.Second,
@@ -239,6 +247,18 @@ func New(opts Options) *Emulator {
 		e.handler = e.logRequests(e.handler)
 	}
 	return e
+}
+
+// WaitDeliveries blocks until every retried delivery scheduled so far has
+// been attempted and its outcome stored.
+func (e *Emulator) WaitDeliveries() { e.background.Wait() }
+
+// Stop cancels the retried deliveries still in flight and waits for them.
+// The Emulator still answers requests afterwards, but retries it schedules
+// fail at once.
+func (e *Emulator) Stop() {
+	e.stopBackground()
+	e.background.Wait()
 }
 
 // ServeHTTP implements http.Handler.

@@ -591,6 +591,9 @@ func (e *Emulator) jurichatRetry(w http.ResponseWriter, r *http.Request) {
 	d.Status = DeliveryPending
 	next := e.timestamp()
 	d.NextRetryAt = &next
+	// The new attempt goes out at once, after this answer (see redeliverJurichat).
+	e.background.Add(1)
 	e.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"deliveryId": id, "message": "Delivery queued for retry"})
+	go e.redeliverJurichat(id)
 }

@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -579,19 +581,32 @@ func TestJurichatRetry(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.status, func(t *testing.T) {
+			release := make(chan struct{})
+			rc := newReceiver(t, http.StatusOK, "thanks")
+			gated := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				<-release
+				rc.Config.Handler.ServeHTTP(w, r)
+			}))
+			t.Cleanup(gated.Close)
 			e := New(Options{})
+			t.Cleanup(e.Stop)
 			clock := newFakeClock(e)
-			id := createHook(t, e, hookBody("https://a.example/h"))["id"].(string)
+			id := createHook(t, e, hookBody(gated.URL+"/h"))["id"].(string)
 			d := seedDelivery(e, id, "webhook.test", tc.status, clock.now())
 			rec := do(t, e, "POST", "/jurichat/webhooks/deliveries/"+d+"/retry", nil, jurichatToken...)
 			expectStatus(t, rec, tc.want)
 			stored := e.JurichatDeliveries(id)[0]
 			if tc.want != 200 {
+				close(release)
 				if msg := errorMessage(t, rec); !strings.Contains(msg, "only FAILED or RETRYING") {
 					t.Errorf("message = %q", msg)
 				}
 				if stored.Status != tc.status {
 					t.Error("a refused retry changed the status")
+				}
+				e.WaitDeliveries()
+				if n := len(rc.received()); n != 0 {
+					t.Errorf("a refused retry was delivered %d times", n)
 				}
 				return
 			}
@@ -599,6 +614,7 @@ func TestJurichatRetry(t *testing.T) {
 			if body["deliveryId"] != d || body["message"] == "" || len(body) != 2 {
 				t.Errorf("retry body = %v", body)
 			}
+			// Until the receiver answers, the delivery is PENDING with its next attempt due now.
 			if stored.Status != DeliveryPending || stored.NextRetryAt == nil {
 				t.Errorf("stored status = %s, nextRetryAt %v", stored.Status, stored.NextRetryAt)
 			}
@@ -606,11 +622,116 @@ func TestJurichatRetry(t *testing.T) {
 			if page["status"] != DeliveryPending || page["nextRetryAt"] != iso(clock.now()) {
 				t.Errorf("after retry: status %v nextRetryAt %v", page["status"], page["nextRetryAt"])
 			}
+			close(release)
+			e.WaitDeliveries()
+			after := e.JurichatDeliveries(id)[0]
+			if after.Status != DeliverySuccess || after.AttemptCount != 2 || after.NextRetryAt != nil ||
+				after.StatusCode == nil || *after.StatusCode != 200 || after.ResponseBody == nil || *after.ResponseBody != "thanks" ||
+				after.ErrorMessage != nil {
+				t.Errorf("after the new attempt: %+v", after)
+			}
+			if got := rc.only(t); got.header.Get("X-JuriChat-Delivery") != d {
+				t.Errorf("X-JuriChat-Delivery = %q, want %q", got.header.Get("X-JuriChat-Delivery"), d)
+			}
 		})
 	}
 	e := New(Options{})
 	rec := do(t, e, "POST", "/jurichat/webhooks/deliveries/nope/retry", nil, jurichatToken...)
 	expectStatus(t, rec, http.StatusNotFound)
+}
+
+// TestJurichatRetryFollowsReceiver: a retried delivery goes to the webhook's
+// URL and headers as they are now, signed with its current secret, with the
+// same body; its status, attempt count, status code, response body and error
+// follow each answer of the receiver.
+func TestJurichatRetryFollowsReceiver(t *testing.T) {
+	broken := newReceiver(t, http.StatusServiceUnavailable, "down for maintenance")
+	fixed := newReceiver(t, http.StatusServiceUnavailable, "still warming up")
+	e := New(Options{})
+	t.Cleanup(e.Stop)
+	hook := createHook(t, e, obj{"name": "n", "url": broken.URL + "/h", "events": []string{"contact.created"},
+		"headers": obj{"X-Token": "one"}})
+	id := hook["id"].(string)
+	rec := do(t, e, "POST", "/_emulator/jurichat/webhooks/"+id+"/deliver?event=contact.created", nil)
+	expectStatus(t, rec, http.StatusServiceUnavailable)
+	first := e.JurichatDeliveries(id)[0]
+	if first.Status != DeliveryFailed || first.AttemptCount != 1 || *first.ErrorMessage != "receiver answered HTTP 503" {
+		t.Fatalf("first attempt: %+v", first)
+	}
+
+	// The URL is fixed, the headers and the secret change.
+	e.ModifyJurichatWebhook(id, func(h *JurichatWebhook) {
+		h.URL, h.Headers, h.Secret = fixed.URL+"/h", map[string]string{"X-Token": "two"}, strings.Repeat("b", 64)
+	})
+	retry := func() JurichatDelivery {
+		t.Helper()
+		expectStatus(t, do(t, e, "POST", "/jurichat/webhooks/deliveries/"+first.ID+"/retry", nil, jurichatKey...), http.StatusOK)
+		e.WaitDeliveries()
+		return e.JurichatDeliveries(id)[0]
+	}
+	second := retry()
+	if second.Status != DeliveryFailed || second.AttemptCount != 2 || *second.StatusCode != 503 ||
+		*second.ResponseBody != "still warming up" || *second.ErrorMessage != "receiver answered HTTP 503" {
+		t.Errorf("second attempt: %+v", second)
+	}
+	fixed.mu.Lock()
+	fixed.status, fixed.reply = http.StatusOK, "ok"
+	fixed.mu.Unlock()
+	third := retry()
+	if third.Status != DeliverySuccess || third.AttemptCount != 3 || *third.StatusCode != 200 ||
+		*third.ResponseBody != "ok" || third.ErrorMessage != nil {
+		t.Errorf("third attempt: %+v", third)
+	}
+
+	if n := len(broken.received()); n != 1 {
+		t.Errorf("the old URL got %d requests, want only the first attempt", n)
+	}
+	got := fixed.received()
+	if len(got) != 2 {
+		t.Fatalf("the new URL got %d requests, want 2", len(got))
+	}
+	for _, r := range got {
+		if !bytes.Equal(r.body, first.Payload) {
+			t.Error("a retry sent another body than the delivery's payload")
+		}
+		if r.header.Get("X-JuriChat-Signature") != hmacHex(strings.Repeat("b", 64), r.body) {
+			t.Error("a retry is not signed with the webhook's current secret")
+		}
+		if r.header.Get("X-Token") != "two" || r.header.Get("X-JuriChat-Delivery") != first.ID {
+			t.Errorf("retry headers: X-Token %q, X-JuriChat-Delivery %q", r.header.Get("X-Token"), r.header.Get("X-JuriChat-Delivery"))
+		}
+	}
+	// Listed stats follow the log.
+	list := decode[[]obj](t, do(t, e, "GET", "/jurichat/webhooks", nil, jurichatKey...))
+	if stats := list[0]["stats"].(obj); stats["successCount"] != float64(1) || stats["failedCount"] != float64(0) {
+		t.Errorf("stats = %v", stats)
+	}
+}
+
+// TestJurichatRetryPausedOrUnreachable: a retry of a paused webhook's
+// delivery fails unsent; one to an unreachable receiver fails with the
+// reason and no status code.
+func TestJurichatRetryPausedOrUnreachable(t *testing.T) {
+	e := New(Options{})
+	t.Cleanup(e.Stop)
+	clock := newFakeClock(e)
+	id := createHook(t, e, hookBody(closedURL()))["id"].(string)
+	d := seedDelivery(e, id, "webhook.test", DeliveryFailed, clock.now())
+	expectStatus(t, do(t, e, "POST", "/jurichat/webhooks/deliveries/"+d+"/retry", nil, jurichatKey...), http.StatusOK)
+	e.WaitDeliveries()
+	got := e.JurichatDeliveries(id)[0]
+	if got.Status != DeliveryFailed || got.AttemptCount != 2 || got.StatusCode != nil || got.ResponseBody != nil ||
+		got.ErrorMessage == nil || !strings.Contains(*got.ErrorMessage, "receiver unreachable") {
+		t.Errorf("unreachable: %+v", got)
+	}
+
+	e.ModifyJurichatWebhook(id, func(h *JurichatWebhook) { h.IsActive = false })
+	expectStatus(t, do(t, e, "POST", "/jurichat/webhooks/deliveries/"+d+"/retry", nil, jurichatKey...), http.StatusOK)
+	e.WaitDeliveries()
+	got = e.JurichatDeliveries(id)[0]
+	if got.Status != DeliveryFailed || got.AttemptCount != 3 || got.ErrorMessage == nil || !strings.Contains(*got.ErrorMessage, "paused") {
+		t.Errorf("paused: %+v", got)
+	}
 }
 
 func ids(list []obj) []any {

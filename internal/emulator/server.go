@@ -106,6 +106,7 @@ func (s *Server) Close() error {
 			_ = s.srv.Close()
 		}
 		<-s.serveDone
+		s.Stop()
 		close(s.stopped)
 	})
 	return s.Wait()
