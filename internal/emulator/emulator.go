@@ -168,6 +168,7 @@ type JurichatDelivery struct {
 // key of the request counts in /_emulator/state.
 type RecordedRequest struct {
 	Method, Path, Pattern, Key string
+	Query                      string // the raw query string, e.g. "page=2&limit=100"
 	Header                     http.Header
 	Body                       []byte
 }
@@ -384,6 +385,7 @@ func (e *Emulator) record(v vendor) middleware {
 			rec := RecordedRequest{
 				Method:  r.Method,
 				Path:    r.URL.Path,
+				Query:   r.URL.RawQuery,
 				Pattern: r.Pattern,
 				Key:     requestKey(r.Method, r.Pattern),
 				Header:  r.Header.Clone(),

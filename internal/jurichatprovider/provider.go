@@ -217,7 +217,7 @@ func (p *jurichatProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *jurichatProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewWebhookDataSource, NewWebhooksDataSource, NewWebhookEventsDataSource}
+	return []func() datasource.DataSource{NewWebhookDataSource, NewWebhooksDataSource, NewWebhookEventsDataSource, NewWebhookDeliveriesDataSource}
 }
 
 func (p *jurichatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
