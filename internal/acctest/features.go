@@ -3,6 +3,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"testing"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -71,4 +72,15 @@ func (c featureCheck) CheckTerraformVersion(_ context.Context, req tfversion.Che
 		return
 	}
 	resp.Skip = lacks(c.feature, FindCLI().Product, req.TerraformVersion)
+}
+
+// SkipUnless skips a test that drives the CLI itself (outside
+// terraform-plugin-testing) when the CLI lacks the feature.
+func SkipUnless(t *testing.T, f Feature) {
+	t.Helper()
+	PreCheck(t)
+	c := FindCLI()
+	if why := lacks(f, c.Product, c.Version); why != "" {
+		t.Skip(why)
+	}
 }

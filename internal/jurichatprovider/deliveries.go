@@ -94,8 +94,11 @@ func (w deliveryWalk) run(ctx context.Context, client *jurichat.Client) (deliver
 }
 
 // durationValidator checks that a string is a positive Go duration such as
-// "24h" or "90m", and at most maxDuration.
-type durationValidator struct{ max time.Duration }
+// "24h" or "90m", and at most max; why says what the upper bound is for.
+type durationValidator struct {
+	max time.Duration
+	why string
+}
 
 var _ validator.String = durationValidator{}
 
@@ -121,8 +124,7 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 			fmt.Sprintf("%s is %q; it must be positive, for example \"24h\".", req.Path, raw))
 	case d > v.max:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("%s is %q, longer than %s: JuriChat keeps deliveries for 90 days, so nothing older can be "+
-				"found. Use at most %q.", req.Path, raw, formatDuration(v.max), formatDuration(v.max)))
+			fmt.Sprintf("%s is %q, longer than %s: %s. Use at most %q.", req.Path, raw, formatDuration(v.max), v.why, formatDuration(v.max)))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -42,6 +43,7 @@ var (
 	_ provider.Provider                       = (*jurichatProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*jurichatProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*jurichatProvider)(nil)
+	_ provider.ProviderWithActions            = (*jurichatProvider)(nil)
 )
 
 type jurichatProvider struct {
@@ -186,6 +188,8 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func authMode(c jurichat.Config) string {
@@ -222,6 +226,11 @@ func (p *jurichatProvider) DataSources(context.Context) []func() datasource.Data
 
 func (p *jurichatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewWebhookSecretEphemeralResource}
+}
+
+// Actions returns jurichat_retry_deliveries (Terraform 1.14 and later).
+func (p *jurichatProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewRetryDeliveriesAction}
 }
 
 // SignatureHeader is the header JuriChat signs webhook deliveries with.
