@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -37,8 +38,9 @@ const (
 )
 
 var (
-	_ provider.Provider              = (*jelouProvider)(nil)
-	_ provider.ProviderWithFunctions = (*jelouProvider)(nil)
+	_ provider.Provider                  = (*jelouProvider)(nil)
+	_ provider.ProviderWithFunctions     = (*jelouProvider)(nil)
+	_ provider.ProviderWithListResources = (*jelouProvider)(nil)
 )
 
 type jelouProvider struct {
@@ -193,6 +195,7 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	resp.DataSourceData = client
 	resp.ResourceData = client
+	resp.ListResourceData = client
 }
 
 func authMode(c jelou.Config) string {
@@ -204,6 +207,12 @@ func authMode(c jelou.Config) string {
 
 func (p *jelouProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewExternalSupportResource}
+}
+
+// ListResources returns the jelou_external_support list resource, for
+// terraform query (Terraform 1.14 and later).
+func (p *jelouProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewExternalSupportListResource}
 }
 
 func (p *jelouProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -44,6 +45,7 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*jurichatProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*jurichatProvider)(nil)
 	_ provider.ProviderWithActions            = (*jurichatProvider)(nil)
+	_ provider.ProviderWithListResources      = (*jurichatProvider)(nil)
 )
 
 type jurichatProvider struct {
@@ -226,6 +228,12 @@ func (p *jurichatProvider) DataSources(context.Context) []func() datasource.Data
 
 func (p *jurichatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewWebhookSecretEphemeralResource}
+}
+
+// ListResources returns the jurichat_webhook list resource, for terraform
+// query (Terraform 1.14 and later).
+func (p *jurichatProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewWebhookListResource}
 }
 
 // Actions returns jurichat_retry_deliveries (Terraform 1.14 and later).
