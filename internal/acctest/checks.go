@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -82,3 +83,22 @@ type PlanCheckFunc func() error
 func (f PlanCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	resp.Error = f()
 }
+
+// StringAt is a knownvalue check against a string known only when the check
+// runs (for example an id recorded by an earlier step).
+func StringAt(want *string) knownvalue.Check { return stringAt{want} }
+
+type stringAt struct{ want *string }
+
+func (c stringAt) CheckValue(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("expected a string value for StringAt check, got: %T", v)
+	}
+	if *c.want == "" || s != *c.want {
+		return fmt.Errorf("expected value %q for StringAt check, got: %q", *c.want, s)
+	}
+	return nil
+}
+
+func (c stringAt) String() string { return *c.want }
