@@ -8,6 +8,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tfplugindocs="${TFPLUGINDOCS:-$root/.tools/bin/tfplugindocs}"
 cli="$(./scripts/ensure-cli.sh)"
+# The schemas of identities, list resources and actions reach
+# `providers schema -json` only from Terraform 1.14 on; an older CLI would
+# silently drop their documentation.
+read -r product version < <("$cli" version 2>/dev/null | sed -n '1s/^\(Terraform\|OpenTofu\) v\([0-9.]*\).*/\1 \2/p')
+if [ "$product" != Terraform ] || [ "$(printf '1.14.0\n%s\n' "$version" | sort -V | head -n1)" != 1.14.0 ]; then
+  echo "generating the docs needs Terraform 1.14 or later (for the identity, list resource and action schemas);" \
+    "$cli is $product $version. Point TF_ACC_TERRAFORM_PATH at a newer terraform." >&2
+  exit 1
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
