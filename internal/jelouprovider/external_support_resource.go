@@ -313,6 +313,11 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 
+	// The identity is known from the state alone. Setting it before the
+	// request also covers an integration deleted outside Terraform: the
+	// framework wants an identity after every Read without errors, even one
+	// that removes the resource.
+	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, state.ProjectID)...)
 	projectID := state.ProjectID.ValueString()
 	integration, err := r.client.GetIntegration(ctx, projectID)
 	if errors.Is(err, jelou.ErrNotFound) {
@@ -330,7 +335,6 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 
 	applyIntegration(&state, integration, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, state.ProjectID)...)
 }
 
 func (r *externalSupportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -352,6 +352,11 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 
+	// The identity is known from the state alone. Setting it before the
+	// request also covers a webhook deleted outside Terraform: the framework
+	// wants an identity after every Read without errors, even one that
+	// removes the resource.
+	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, state.ID)...)
 	id := state.ID.ValueString()
 	hook, err := r.data.client.GetWebhook(ctx, id)
 	if errors.Is(err, jurichat.ErrNotFound) {
@@ -369,7 +374,6 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 	resp.Diagnostics.Append(applyWebhook(ctx, &state, hook, true)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
