@@ -45,7 +45,9 @@ func NewWorkspace(t *testing.T, providers map[string]func() tfprotov6.ProviderSe
 			_ = tf6server.Serve(addr, factory,
 				tf6server.WithDebug(ctx, configCh, closeCh),
 				tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-				tf6server.WithoutLogStderrOverride())
+				// The provider's logs go where terraform-plugin-testing sends them
+				// (TF_LOG, TF_LOG_PATH, TF_ACC_LOG_PATH; nowhere by default).
+				tf6server.WithLoggingSink(t))
 		}()
 		var cfg *plugin.ReattachConfig
 		select {

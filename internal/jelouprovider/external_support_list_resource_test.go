@@ -156,12 +156,9 @@ list "jelou_external_support" "team" {
 	}
 	rest := generated[block:]
 	end := strings.Index(rest, "\n}")
-	fixed := strings.NewReplacer(
-		"authorization = null # sensitive", "authorization = null",
-		"authorization_wo_version = null", "authorization_wo_version = 1",
-		"authorization_wo = null", "authorization_wo = var.secured_credential",
-	).Replace(rest[:end])
-	generated = strings.ReplaceAll(generated[:block], "authorization = null # sensitive", "authorization = null") + fixed + rest[end:]
+	fixed := regexp.MustCompile(`authorization_wo\s*=\s*null # sensitive`).ReplaceAllString(rest[:end], "authorization_wo = var.secured_credential")
+	fixed = regexp.MustCompile(`authorization_wo_version\s*=\s*null`).ReplaceAllString(fixed, "authorization_wo_version = 1")
+	generated = generated[:block] + fixed + rest[end:]
 	ws.Write("generated.tf", generated)
 	ws.Write("variables.tf", `
 variable "secured_credential" {

@@ -60,7 +60,9 @@ func (a *retryDeliveriesAction) Schema(_ context.Context, _ action.SchemaRequest
 			"retried does not stop the others; the action then fails at the end, naming it. Deliveries the receiver " +
 			"rejects again are reported as a warning (they are `FAILED` again and can be retried later).\n\n" +
 			"Invoke it with `terraform apply -invoke=action.jurichat_retry_deliveries.<name>`, or from an " +
-			"`action_trigger`, for example after the webhook's `url` was fixed. It changes no Terraform state.",
+			"`action_trigger`, for example after the webhook's `url` was fixed (the trigger goes on a resource that " +
+			"follows the url, such as `terraform_data`: one on the webhook itself would form a cycle with the action, " +
+			"which refers to the webhook). It changes no Terraform state.",
 		Attributes: map[string]schema.Attribute{
 			"webhook_id": schema.StringAttribute{
 				MarkdownDescription: "Identifier of the webhook whose failed deliveries to retry.",

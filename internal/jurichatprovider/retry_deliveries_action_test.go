@@ -140,12 +140,13 @@ action "jurichat_retry_deliveries" "leads" {
 	}
 }
 
-// TestAccRetryDeliveriesAction_trigger: the action as an action_trigger of
-// the webhook: fixing the url retries what failed while it was wrong.
+// TestAccRetryDeliveriesAction_trigger: the action from an action_trigger
+// that follows the webhook's url: fixing the url retries what failed while
+// it was wrong.
 func TestAccRetryDeliveriesAction_trigger(t *testing.T) {
 	target := acctest.NewJuriChat(t)
 	target.SkipOnReal(t, "needs failed deliveries the emulator makes on demand")
-	broken := newTestReceiver(t, http.StatusNotFound)
+	broken := newTestReceiver(t, http.StatusInternalServerError)
 	fixed := newTestReceiver(t, http.StatusOK)
 	name := acctest.RandomName("trigger-")
 	config := func(hookURL string) string {
@@ -154,6 +155,12 @@ resource "jurichat_webhook" "test" {
   name   = %q
   url    = %q
   events = ["contact.created"]
+}
+
+# The trigger cannot sit on the webhook itself (the action refers to it):
+# this follows its url, so it is updated right after the url is.
+resource "terraform_data" "webhook_url" {
+  input = jurichat_webhook.test.url
 
   lifecycle {
     action_trigger {

@@ -186,18 +186,20 @@ list "jurichat_webhook" "secured" {
 	}
 
 	// The webhook with headers gets them from a variable, as the warning says.
+	// (Not a sensitive one yet: Terraform would plan a change of sensitivity,
+	// checked below.)
 	block := strings.Index(generated, `resource "jurichat_webhook" "secured_0" {`)
 	if block < 0 {
 		t.Fatalf("generated configuration has no jurichat_webhook.secured_0:\n%s", generated)
 	}
-	generated = generated[:block] + strings.Replace(generated[block:], "headers = null # sensitive",
-		"headers = { \"X-Token\" = var.secured_token }", 1)
+	end := block + strings.Index(generated[block:], "\n}")
+	generated = generated[:block] + regexp.MustCompile(`headers\s*=\s*null # sensitive`).ReplaceAllString(generated[block:end],
+		`headers = { "X-Token" = var.secured_token }`) + generated[end:]
 	ws.Write("generated.tf", generated)
 	ws.Write("variables.tf", `
 variable "secured_token" {
-  type      = string
-  sensitive = true
-  default   = "generated-config-credential"
+  type    = string
+  default = "generated-config-credential"
 }
 `)
 	checkImportOnly(t, ws, 3)
@@ -218,6 +220,23 @@ variable "secured_token" {
 	// Nothing was changed on the server by the import.
 	if n := target.Emulator.RequestCounts()[patternPatch]; n != 0 {
 		t.Errorf("the import sent %d updates", n)
+	}
+
+	// Made sensitive, the variable changes only the sensitivity of headers:
+	// Terraform plans an update, and applying it sends nothing.
+	ws.Write("variables.tf", `
+variable "secured_token" {
+  type      = string
+  sensitive = true
+  default   = "generated-config-credential"
+}
+`)
+	out = ws.MustRun("apply", "-no-color", "-input=false", "-auto-approve")
+	if !strings.Contains(out, "1 changed") {
+		t.Errorf("apply after making the variable sensitive:\n%s", out)
+	}
+	if n := target.Emulator.RequestCounts()[patternPatch]; n != 0 {
+		t.Errorf("a change of sensitivity alone sent %d updates to JuriChat", n)
 	}
 }
 
@@ -241,7 +260,7 @@ func checkImportOnly(t *testing.T, ws *acctest.Workspace, n int) {
 	imports := 0
 	for _, rc := range plan.ResourceChanges {
 		if len(rc.Change.Actions) != 1 || rc.Change.Actions[0] != "no-op" {
-			t.Errorf("%s: planned %v, want only an import (no-op)", rc.Address, rc.Change.Actions)
+			t.Errorf("%s: planned %v, want only an import (no-op)\n%s", rc.Address, rc.Change.Actions, ws.MustRun("show", "-no-color", "tfplan"))
 		}
 		if len(rc.Change.Importing) > 0 {
 			imports++

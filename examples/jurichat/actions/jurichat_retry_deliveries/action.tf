@@ -8,11 +8,17 @@ action "jurichat_retry_deliveries" "crm" {
   }
 }
 
-# Or retry them whenever the webhook changes, for example once its url is fixed.
+# Or retry them once the webhook's url is fixed. The trigger cannot sit on the
+# webhook itself, which the action refers to: terraform_data follows the url,
+# so it is updated (and the action runs) right after the url is.
 resource "jurichat_webhook" "crm" {
   name   = "CRM sync"
   url    = "https://crm.example.com/webhooks/jurichat"
   events = ["crm.lead.created", "crm.lead.updated"]
+}
+
+resource "terraform_data" "crm_url" {
+  input = jurichat_webhook.crm.url
 
   lifecycle {
     action_trigger {
