@@ -36,10 +36,23 @@ if at_least 1.12.0; then has_identity=true; fi
 if [ "$product" = Terraform ] && at_least 1.14.0; then has_actions=true; fi
 echo "CLI: $product $version (identity imports: $has_identity; actions and list resources: $has_actions)"
 
+# declare_providers DIR declares the providers as users do.
+declare_providers() {
+  cat > "$1/zz_required_providers.tf" <<'HCL'
+terraform {
+  required_providers {
+    jelou    = { source = "externalsupport/jelou" }
+    jurichat = { source = "externalsupport/jurichat" }
+  }
+}
+HCL
+}
+
 echo "fmt -check examples/"
 "$cli" fmt -check -recursive -diff examples
 
 failed=0 count=0
+extra=()
 while IFS= read -r dir; do
   case "$dir" in */actions/*)
     if ! $has_actions; then echo "skip  $dir (actions need Terraform 1.14+)"; continue; fi;;
@@ -48,21 +61,19 @@ while IFS= read -r dir; do
   work="$tmp/work/$count"
   mkdir -p "$work"
   cp "$dir"/*.tf "$work/"
-  if ! $has_identity && [ -f "$work/import-by-identity.tf" ]; then
-    rm "$work/import-by-identity.tf"; echo "      (import-by-identity.tf of $dir left out: identity imports need 1.12+)"
+  # The two import examples import the same resource: the identity one is
+  # validated on its own, in place of the id one.
+  if [ -f "$work/import-by-identity.tf" ]; then
+    rm "$work/import-by-identity.tf"
+    if $has_identity; then
+      extra+=("$dir")
+    else
+      echo "      (import-by-identity.tf of $dir left out: identity imports need 1.12+)"
+    fi
   fi
   # Modules referenced by relative path come along.
   if [ -d "$dir/modules" ]; then cp -R "$dir/modules" "$work/"; fi
-  if ! grep -qs required_providers "$work"/*.tf; then
-    cat > "$work/zz_required_providers.tf" <<'HCL'
-terraform {
-  required_providers {
-    jelou    = { source = "externalsupport/jelou" }
-    jurichat = { source = "externalsupport/jurichat" }
-  }
-}
-HCL
-  fi
+  if ! grep -qs required_providers "$work"/*.tf; then declare_providers "$work"; fi
   init=true
   if grep -qs '^module "' "$work"/*.tf; then
     # Local modules need installing; the overridden providers are not fetched.
@@ -76,5 +87,35 @@ HCL
     failed=$((failed + 1))
   fi
 done < <(find examples -name '*.tf' -exec dirname {} \; | sort -u)
+for dir in "${extra[@]}"; do
+  count=$((count + 1))
+  work="$tmp/work/$count"
+  mkdir -p "$work"
+  cp "$dir"/*.tf "$work/"
+  rm -f "$work/import-by-string-id.tf"
+  if ! grep -qs required_providers "$work"/*.tf; then declare_providers "$work"; fi
+  if out="$("$cli" -chdir="$work" validate -no-color 2>&1)"; then
+    echo "ok    $dir (import-by-identity.tf)"
+  else
+    echo "FAIL  $dir (import-by-identity.tf)"; echo "$out" | sed 's/^/      /'
+    failed=$((failed + 1))
+  fi
+done
+
+# List resource examples (.tfquery.hcl only): validate -query, with the providers declared.
+while IFS= read -r dir; do
+  if ! $has_actions; then echo "skip  $dir (list resources need Terraform 1.14+)"; continue; fi
+  count=$((count + 1))
+  work="$tmp/work/$count"
+  mkdir -p "$work"
+  cp "$dir"/*.tfquery.hcl "$work/"
+  declare_providers "$work"
+  if out="$("$cli" -chdir="$work" validate -query -no-color 2>&1)"; then
+    echo "ok    $dir"
+  else
+    echo "FAIL  $dir"; echo "$out" | sed 's/^/      /'
+    failed=$((failed + 1))
+  fi
+done < <(find examples -name '*.tfquery.hcl' -exec dirname {} \; | sort -u)
 echo "$count example directories validated, $failed failed"
 [ "$failed" -eq 0 ]
