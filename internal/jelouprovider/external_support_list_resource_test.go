@@ -167,7 +167,11 @@ variable "secured_credential" {
   default   = "generated-config-credential-2"
 }
 `)
-	ws.MustRun("plan", "-no-color", "-input=false", "-out=tfplan")
+	// Imported by identity, as by id, each integration comes with the warning
+	// that its signing secret cannot be imported.
+	if out := ws.MustRun("plan", "-no-color", "-input=false", "-out=tfplan"); strings.Count(out, "Signing Secret Not Imported") != 2 {
+		t.Errorf("the plan does not warn, once per integration, that the signing secret cannot be imported:\n%s", out)
+	}
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
