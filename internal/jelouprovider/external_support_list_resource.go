@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var (
@@ -133,7 +132,7 @@ func (l *externalSupportListResource) List(ctx context.Context, req list.ListReq
 			result := req.NewListResult(ctx)
 			if err != nil {
 				result.Diagnostics.AddError("Error Reading Jelou External Support Integration",
-					providerutil.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err,
+					apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err,
 						"Check the project id and the provider's credentials (a project API key reads only its own project)."))
 				push(result)
 				return

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ datasource.DataSourceWithConfigure = (*webhookDeliveriesDataSource)(nil)
@@ -166,7 +165,7 @@ func (d *webhookDeliveriesDataSource) Read(ctx context.Context, req datasource.R
 // addDeliveryLogError reports a failed read of a webhook's delivery log; an
 // unknown webhook is an error on webhook_id.
 func addDeliveryLogError(diags *diag.Diagnostics, webhookID string, err error) {
-	detail := providerutil.APIErrorDetail(fmt.Sprintf("Reading the delivery log of webhook %s", webhookID), err, nextStep(err, ""))
+	detail := apiErrors.APIErrorDetail(fmt.Sprintf("Reading the delivery log of webhook %s", webhookID), err, "")
 	if errors.Is(err, jurichat.ErrNotFound) {
 		diags.AddAttributeError(path.Root("webhook_id"), "JuriChat Webhook Not Found", detail+
 			fmt.Sprintf("\n\nNo webhook %s exists in the office. Check webhook_id; the jurichat_webhooks data source lists the office's webhooks.", webhookID))
