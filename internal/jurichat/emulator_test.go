@@ -184,11 +184,18 @@ func lifecycle(t *testing.T, emu *emulator.Emulator, emuURL string, c *jurichat.
 	if err != nil || msg == "" {
 		t.Errorf("retry: %q %v", msg, err)
 	}
-	if one, _ := c.GetDelivery(ctx, created.ID, d.ID); one == nil || one.Status != "PENDING" || one.NextRetryAt == nil {
+	// The retry is attempted at once, in the background; the receiver still answers 500.
+	emu.WaitDeliveries()
+	if one, _ := c.GetDelivery(ctx, created.ID, d.ID); one == nil || one.Status != "FAILED" || one.AttemptCount != 2 ||
+		one.StatusCode == nil || *one.StatusCode != 500 || one.NextRetryAt != nil {
 		t.Errorf("after retry %+v", one)
 	}
-	if _, err := c.RetryDelivery(ctx, d.ID); !errors.Is(err, jurichat.ErrValidation) {
-		t.Errorf("retrying a pending delivery: %v", err)
+	succeeded, err := c.ListDeliveries(ctx, created.ID, jurichat.DeliveryQuery{Status: "SUCCESS"})
+	if err != nil || len(succeeded.Data) != 1 {
+		t.Fatalf("successful deliveries: %v %+v", err, succeeded)
+	}
+	if _, err := c.RetryDelivery(ctx, succeeded.Data[0].ID); !errors.Is(err, jurichat.ErrValidation) {
+		t.Errorf("retrying a successful delivery: %v", err)
 	}
 	if _, err := c.GetDelivery(ctx, created.ID, "no-such-delivery"); !errors.Is(err, jurichat.ErrNotFound) {
 		t.Errorf("unknown delivery: %v", err)
