@@ -150,8 +150,9 @@ func (l *externalSupportListResource) List(ctx context.Context, req list.ListReq
 // resource as a refresh after import reads it.
 func (l *externalSupportListResource) fill(ctx context.Context, req list.ListRequest, result *list.ListResult, projectID string, in *jelou.Integration) {
 	m := externalSupportResourceModel{
-		ProjectID: types.StringValue(projectID),
-		AuthType:  types.StringNull(),
+		ProjectID:         types.StringValue(projectID),
+		AuthType:          types.StringNull(),
+		RotateWhenChanged: types.MapNull(types.StringType),
 	}
 	applyIntegration(&m, in, true)
 	authType := m.AuthType.ValueString()
