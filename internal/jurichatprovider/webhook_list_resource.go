@@ -153,6 +153,7 @@ func (l *webhookListResource) result(ctx context.Context, req list.ListRequest, 
 		Name: types.StringUnknown(), URL: types.StringUnknown(), Events: types.SetUnknown(types.StringType),
 		Description: types.StringUnknown(), IsActive: types.BoolUnknown(), Headers: types.MapNull(types.StringType),
 		Secret: types.StringUnknown(), OfficeID: types.StringUnknown(), CreatedAt: types.StringUnknown(), UpdatedAt: types.StringUnknown(),
+		Rotate: types.MapNull(types.StringType),
 	}
 	result.Diagnostics.Append(applyWebhook(ctx, &m, hook, true)...)
 	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
