@@ -10,7 +10,7 @@ import (
 
 // Feature is a CLI capability some tests need. Terraform and OpenTofu gained
 // them in different versions, so a plain tfversion.SkipBelow cannot gate them
-// for both products.
+// for both products. A nil version means the product lacks the feature.
 type Feature struct {
 	Name      string
 	Terraform *version.Version
@@ -23,7 +23,38 @@ var (
 	FeatureFunctions = Feature{"provider-defined functions", version.Must(version.NewVersion("1.8.0")), version.Must(version.NewVersion("1.7.0"))}
 	FeatureEphemeral = Feature{"ephemeral resources", version.Must(version.NewVersion("1.10.0")), version.Must(version.NewVersion("1.11.0"))}
 	FeatureWriteOnly = Feature{"write-only arguments", version.Must(version.NewVersion("1.11.0")), version.Must(version.NewVersion("1.11.0"))}
+	// FeatureProviderForEach is for_each on provider blocks, and .tofu files:
+	// OpenTofu only.
+	FeatureProviderForEach = Feature{"for_each on provider blocks", nil, version.Must(version.NewVersion("1.9.0"))}
 )
+
+// Lacks returns why the CLI running the tests (FindCLI) lacks the feature,
+// or "" when it has it: the gate of tests that run the CLI themselves rather
+// than through terraform-plugin-testing.
+func Lacks(f Feature) string {
+	c := FindCLI()
+	if c.Version == nil {
+		return ""
+	}
+	return f.lacking(c.Product, c.Version)
+}
+
+// lacking returns why version v of product ("terraform" or "tofu") lacks the
+// feature, or "" when it has it.
+func (f Feature) lacking(product string, v *version.Version) string {
+	name, minimum := "Terraform", f.Terraform
+	if product == "tofu" {
+		name, minimum = "OpenTofu", f.OpenTofu
+	}
+	switch {
+	case minimum == nil:
+		return fmt.Sprintf("%s %s lacks %s (no %s version has it)", name, v, f.Name, name)
+	// Compare the release (core) version, so that prereleases of a version count as that version.
+	case v.Core().LessThan(minimum):
+		return fmt.Sprintf("%s %s lacks %s (needs %s or later)", name, v, f.Name, minimum)
+	}
+	return ""
+}
 
 // SkipWithout skips a test when the CLI running it lacks the feature: the
 // version check is per product (Terraform or OpenTofu), not a single number.
@@ -37,12 +68,5 @@ func (c featureCheck) CheckTerraformVersion(_ context.Context, req tfversion.Che
 	if req.TerraformVersion == nil {
 		return
 	}
-	product, minimum := "Terraform", c.feature.Terraform
-	if FindCLI().Product == "tofu" {
-		product, minimum = "OpenTofu", c.feature.OpenTofu
-	}
-	// Compare the release (core) version, so that prereleases of a version count as that version.
-	if req.TerraformVersion.Core().LessThan(minimum) {
-		resp.Skip = fmt.Sprintf("%s %s lacks %s (needs %s or later)", product, req.TerraformVersion, c.feature.Name, minimum)
-	}
+	resp.Skip = c.feature.lacking(FindCLI().Product, req.TerraformVersion)
 }
