@@ -51,10 +51,10 @@ func validateProjectKeys(o Options) error {
 	for _, project := range slices.Sorted(maps.Keys(o.JelouProjectKeys)) {
 		key := o.JelouProjectKeys[project]
 		if _, _, err := ParseProjectKey(project + "=" + key); err != nil {
-			return fmt.Errorf("Jelou project key for %q: %w", project, err)
+			return fmt.Errorf("invalid key for Jelou project %q: %w", project, err)
 		}
 		if other, dup := owner[key]; dup {
-			return fmt.Errorf("Jelou projects %q and %q are given the same key: a Jelou API key belongs to one project", other, project)
+			return fmt.Errorf("projects %q and %q are given the same Jelou key: a Jelou API key belongs to one project", other, project)
 		}
 		if key == defaultKey {
 			return fmt.Errorf("the key of Jelou project %q equals the default Jelou API key, which is the key of every project without one of its own: give the project another key", project)

@@ -64,7 +64,7 @@ func TestJelouProjectKeysValidate(t *testing.T) {
 		{"empty key", map[string]string{"a": ""}, "PROJECT=KEY"},
 		{"empty project", map[string]string{"": "k"}, "PROJECT=KEY"},
 		{"slash in project", map[string]string{"a/b": "k"}, "path segment"},
-		{"shared key", map[string]string{"a": "k", "b": "k"}, `"a" and "b" are given the same key`},
+		{"shared key", map[string]string{"a": "k", "b": "k"}, `"a" and "b" are given the same Jelou key`},
 		{"default key", map[string]string{"a": DefaultJelouAPIKey}, "equals the default Jelou API key"},
 	}
 	for _, tc := range tests {
@@ -87,14 +87,14 @@ func TestJelouProjectKeysValidate(t *testing.T) {
 }
 
 func TestParseProjectKey(t *testing.T) {
-	for in, want := range map[string][2]string{
-		"sales=k1":        {"sales", "k1"},
-		"sales=k=with=eq": {"sales", "k=with=eq"},
-		" sales =k1":      {"sales", "k1"},
+	for _, tc := range []struct{ in, project, key string }{
+		{"sales=k1", "sales", "k1"},
+		{"sales=k=with=eq", "sales", "k=with=eq"},
+		{" sales =k1", "sales", "k1"},
 	} {
-		p, k, err := ParseProjectKey(in)
-		if err != nil || p != want[0] || k != want[1] {
-			t.Errorf("ParseProjectKey(%q) = %q, %q, %v", in, p, k, err)
+		p, k, err := ParseProjectKey(tc.in)
+		if err != nil || p != tc.project || k != tc.key {
+			t.Errorf("ParseProjectKey(%q) = %q, %q, %v", tc.in, p, k, err)
 		}
 	}
 	for _, in := range []string{"", "sales", "sales=", "=k1", "a b=k"} {

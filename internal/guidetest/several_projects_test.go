@@ -19,7 +19,18 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/tfrun"
 )
 
-func TestMain(m *testing.M) { acctest.Main(m) }
+// buildDir receives the providers built for the tests, once per test binary.
+var buildDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "guidetest-providers")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	buildDir = dir
+	acctest.Main(m, func() { _ = os.RemoveAll(dir) })
+}
 
 // guideDir is the guide's examples, from this package's directory.
 const guideDir = "../../examples/jelou/guides/several-projects"
@@ -49,18 +60,13 @@ func providers(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "guidetest-providers")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		build := tfrun.Build{Root: root, OutDir: filepath.Join(dir, "build"), ProvidersDir: filepath.Join(dir, "providers")}
+		build := tfrun.Build{Root: root, OutDir: filepath.Join(buildDir, "build"), ProvidersDir: filepath.Join(buildDir, "providers")}
 		var out bytes.Buffer
 		if err := build.Run(context.Background(), &out); err != nil {
 			buildErr = fmt.Errorf("building the providers: %w\n%s", err, out.String())
 			return
 		}
-		cliConfig = filepath.Join(dir, "terraformrc")
+		cliConfig = filepath.Join(buildDir, "terraformrc")
 		_, buildErr = tfrun.WriteCLIConfig(cliConfig, build.ProvidersDir, "guidetest: providers from this checkout")
 	})
 	if buildErr != nil {
