@@ -200,11 +200,12 @@ func (r *run) swapped() map[string]string {
 }
 
 // diagnosticPattern matches the provider's diagnostic for a key of another
-// project, once the CLI's box drawing and line wrapping are taken out.
+// project, once the CLI's box drawing and line wrapping are taken out: the
+// credential settings to check, then the project they were refused for.
 func diagnosticPattern(project string) *regexp.Regexp {
-	return regexp.MustCompile(`Jelou refused the credentials for project "` + regexp.QuoteMeta(project) + `"\. ` +
-		`A Jelou API key belongs to one project: .*api_key \(or JELOU_API_KEY\), or in client_id and client_secret ` +
-		`\(or JELOU_CLIENT_ID and JELOU_CLIENT_SECRET\)`)
+	return regexp.MustCompile(`HTTP 401 Unauthorized\. .*set api_key \(JELOU_API_KEY\) to the Jelou project's API key, ` +
+		`or client_id and client_secret \(JELOU_CLIENT_ID, JELOU_CLIENT_SECRET\).* ` +
+		`Jelou refused the credentials for project "` + regexp.QuoteMeta(project) + `"\. A Jelou API key belongs to one project`)
 }
 
 // flatten removes the box drawing CLIs put around diagnostics and joins
