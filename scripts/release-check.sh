@@ -2,7 +2,7 @@
 # make release-check: proves, per provider, in a minute or two rather than the
 # full snapshot's five, that a release is what the registries read:
 #
-#   1. goreleaser check on .goreleaser.yml;
+#   1. goreleaser check on .goreleaser.yml, for each PROVIDER;
 #   2. a snapshot release (unsigned, unpublished) of each provider built from
 #      .goreleaser.yml for this machine's platform only (the configuration
 #      with its platform lists narrowed, into a temporary dist), checked by
@@ -23,22 +23,26 @@ providers=(jelou jurichat)
 os="$(go env GOOS)" arch="$(go env GOARCH)"
 
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
 
-echo "== goreleaser check"
-"$goreleaser" check
+# The configuration's templates read PROVIDER (the release repository among
+# them), so it is checked once per provider.
+for p in "${providers[@]}"; do
+  echo "== goreleaser check (PROVIDER=$p)"
+  PROVIDER=$p "$goreleaser" check
+done
 
 # The configuration for this platform only: every build's goos and goarch
 # lists become this machine's, its ignore list goes, dist moves to $tmp.
-awk -v os="$os" -v arch="$arch" '
+awk -v os="$os" -v arch="$arch" -v dist="$tmp/goreleaser-dist" '
   skip && /^      / { next }
   { skip = 0 }
   /^    goos:$/   { print; print "      - " os; skip = 1; next }
   /^    goarch:$/ { print; print "      - \"" arch "\""; skip = 1; next }
   /^    ignore:$/ { skip = 1; next }
   { print }
-  END { print "dist: " ENVIRON["DIST"] }
-' DIST="$tmp/goreleaser-dist" .goreleaser.yml >"$tmp/goreleaser.yml"
+  END { print "dist: " dist }
+' .goreleaser.yml >"$tmp/goreleaser.yml"
 grep -q "^      - $os$" "$tmp/goreleaser.yml" || { echo "release-check: could not narrow the platform lists of .goreleaser.yml" >&2; exit 1; }
 
 mkdir -p "$tmp/dist"
@@ -79,7 +83,9 @@ mkdir -p "$tmp/init"
   for p in "${providers[@]}"; do
     sums=("$tmp/dist/$p"/*_SHA256SUMS)
     v="$(basename "${sums[0]}")" v="${v#terraform-provider-"${p}"_}" v="${v%_SHA256SUMS}"
-    echo "    $p = { source = \"externalsupport/$p\", version = \"$v\" }"
+    # Terraform lowercases a prerelease (0.0.0-SNAPSHOT-… of a snapshot)
+    # read from a file name, and compares it case-sensitively.
+    echo "    $p = { source = \"externalsupport/$p\", version = \"${v,,}\" }"
   done
   echo '  }'
   echo '}'
@@ -89,10 +95,8 @@ TF_CLI_CONFIG_FILE="$tmp/mirror.tfrc" CHECKPOINT_DISABLE=1 "$cli" -chdir="$tmp/i
 for p in "${providers[@]}"; do
   grep -q "provider \"$host/externalsupport/$p\"" "$tmp/init/.terraform.lock.hcl" ||
     { cat "$tmp/init.log"; echo "release-check: init did not lock externalsupport/$p" >&2; exit 1; }
-  # The lock file holds the archive's zh: hash from the mirror's SHA256SUMS.
-  sums=("$tmp/dist/$p"/*_SHA256SUMS)
-  zip_sum="$(grep "_${os}_${arch}.zip\$" "${sums[0]}" | cut -d' ' -f1)"
-  grep -q "zh:$zip_sum" "$tmp/init/.terraform.lock.hcl" 2>/dev/null ||
-    echo "release-check: note: the lock file of $p has no zh: hash (a packed filesystem mirror records h1: only)"
+  # The lock file records the archive's hash.
+  grep -A4 "provider \"$host/externalsupport/$p\"" "$tmp/init/.terraform.lock.hcl" | grep -q '"h1:' ||
+    { echo "release-check: the lock file has no hash for externalsupport/$p" >&2; exit 1; }
 done
 echo "release-check: $(basename "$cli") init installed both providers from the mirror ($host)"
