@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Checks what goreleaser produced for each provider (make release-snapshot):
+# Checks that each provider's release is what the Terraform and OpenTofu
+# registries read.
 #
 #   scripts/check-release.sh [DIST] [PROVIDER...]
+#   scripts/check-release.sh --repo DIR PROVIDER
 #
-# DIST (default: dist) holds one goreleaser dist directory per provider
-# (dist/jelou, dist/jurichat). For each provider it checks that the directory
-# holds what the Terraform registry expects for one version:
+# ARCHIVES (first form; make release-snapshot, and make release-check on a
+# one-platform build). DIST (default: dist) holds one goreleaser dist
+# directory per provider (dist/jelou, dist/jurichat). For each provider it
+# checks that the directory holds what the registry expects for one version:
 #   - terraform-provider-<name>_<version>_<os>_<arch>.zip for every platform
-#     of .goreleaser.yml, each holding the binary
+#     of .goreleaser.yml (PLATFORMS="os_arch ..." narrows the list, for a
+#     build of fewer platforms), each holding the binary
 #     terraform-provider-<name>_v<version>[.exe];
 #   - terraform-provider-<name>_<version>_SHA256SUMS listing exactly those
 #     zips and the manifest, with matching sums;
@@ -15,8 +19,68 @@
 #     terraform-registry-manifest.json;
 #   - with REQUIRE_SIGNATURE=1, a valid detached SHA256SUMS.sig (gpg --verify);
 # and that the binary built for this machine reports <version> with -version.
+#
+# REPOSITORY TREE (--repo; what scripts/provider-repo.sh assembles for the
+# provider's own repository, terraform-provider-<name>): the registries read
+# the docs from its docs/ at the release tag, so it checks that
+#   - docs/index.md exists, and every other page is docs/<kind>/<name>.md with
+#     kind resources, data-sources, ephemeral-resources, functions or guides,
+#     a lowercase name, and nothing else is under docs/;
+#   - every page opens with YAML front matter holding page_title, is under the
+#     registry's 500 KB limit, and the resource, data source and ephemeral
+#     resource pages document <name>_<page> of this provider (no page of the
+#     other provider);
+#   - the pages are exactly docs/<name>/ of this repository (which make
+#     docs-check keeps equal to the schema), and terraform-registry-manifest.json,
+#     CHANGELOG.md and a README.md naming externalsupport/<name> are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+fail() { echo "check-release: $*" >&2; exit 1; }
+
+# check_repo DIR PROVIDER: the repository tree of one provider (see above).
+check_repo() {
+  local dir="$1" p="$2" other page rel kind name title pages=0
+  case "$p" in jelou) other=jurichat ;; jurichat) other=jelou ;; *) fail "unknown provider $p" ;; esac
+  [ -f "$dir/docs/index.md" ] || fail "$dir/docs/index.md is missing"
+  while IFS= read -r page; do
+    rel="${page#"$dir"/docs/}"
+    pages=$((pages + 1))
+    if [ "$rel" != index.md ]; then
+      kind="${rel%%/*}" name="${rel#*/}"
+      case "$kind" in resources|data-sources|ephemeral-resources|functions|guides) ;;
+        *) fail "$dir/docs/$rel: the registries read only docs/index.md and docs/{resources,data-sources,ephemeral-resources,functions,guides}/*.md" ;;
+      esac
+      [[ $name =~ ^[a-z0-9][a-z0-9_-]*\.md$ ]] || fail "$dir/docs/$rel: want docs/$kind/<lowercase name>.md"
+    fi
+    [ "$(head -n1 "$page")" = "---" ] || fail "$dir/docs/$rel does not open with YAML front matter (---)"
+    title="$(awk 'NR > 1 && /^---$/ { exit } NR > 1 && /^page_title:/ { sub(/^page_title: */, ""); print }' "$page")"
+    [ -n "$title" ] || fail "$dir/docs/$rel: the front matter has no page_title"
+    [ "$(wc -c <"$page")" -le 512000 ] || fail "$dir/docs/$rel is larger than the registry's 500 KB limit"
+    case "$rel" in resources/*|data-sources/*|ephemeral-resources/*)
+      name="${rel#*/}" name="${name%.md}"
+      [[ $title == *"${p}_${name} "* ]] || fail "$dir/docs/$rel: page_title $title does not document ${p}_${name}" ;;
+    esac
+    if grep -q "^page_title: \"${other}_" "$page"; then fail "$dir/docs/$rel documents a type of the $other provider"; fi
+  done < <(find "$dir/docs" -type f | sort)
+  if find "$dir/docs" -mindepth 1 -type d | sed "s#^$dir/docs/##" | grep -vxE 'resources|data-sources|ephemeral-resources|functions|guides' | grep -q .; then
+    fail "$dir/docs has a directory the registries do not read"
+  fi
+  diff -r "docs/$p" "$dir/docs" >/dev/null || fail "$dir/docs differs from docs/$p"
+  cmp -s terraform-registry-manifest.json "$dir/terraform-registry-manifest.json" || fail "$dir/terraform-registry-manifest.json differs from terraform-registry-manifest.json"
+  cmp -s CHANGELOG.md "$dir/CHANGELOG.md" || fail "$dir/CHANGELOG.md differs from CHANGELOG.md"
+  grep -qF "externalsupport/$p" "$dir/README.md" 2>/dev/null || fail "$dir/README.md does not name externalsupport/$p"
+  for kind in resources data-sources; do
+    [ -n "$(find "$dir/docs/$kind" -name '*.md' 2>/dev/null)" ] || fail "$dir/docs/$kind has no page"
+  done
+  echo "check-release: terraform-provider-$p repository tree: docs/index.md and $((pages - 1)) pages at the registry's paths, manifest, changelog, readme ok"
+}
+
+if [ "${1:-}" = --repo ]; then
+  [ $# -eq 3 ] || fail "usage: $0 --repo DIR PROVIDER"
+  check_repo "$2" "$3"
+  exit 0
+fi
 
 dist="${1:-dist}"
 shift || true
@@ -32,8 +96,14 @@ platforms=(
   linux_386 linux_amd64 linux_arm linux_arm64
   windows_386 windows_amd64 windows_arm64
 )
-
-fail() { echo "check-release: $*" >&2; exit 1; }
+if [ -n "${PLATFORMS:-}" ]; then
+  # A build of fewer platforms (make release-check): each must be one of the
+  # release's.
+  for plat in $PLATFORMS; do
+    [[ " ${platforms[*]} " == *" $plat "* ]] || fail "PLATFORMS: $plat is not a platform of the release"
+  done
+  read -r -a platforms <<<"$PLATFORMS"
+fi
 
 sha256() {
   if command -v sha256sum >/dev/null; then sha256sum "$1" | cut -d' ' -f1

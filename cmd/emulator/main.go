@@ -1,6 +1,7 @@
 // Command emulator serves the Jelou and JuriChat API emulator on loopback:
 //
 //	go run ./cmd/emulator [-addr 127.0.0.1:8089] [-jelou-shape envelope|flat] [-jelou-sparse-get] [-quiet] ...
+//	go run ./cmd/emulator -jelou-project-key acme-sales=KEY1 -jelou-project-key acme-support=KEY2
 //	go run ./cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
 //	    [-latency 20ms] [-rate-limit N] [-seed 1]
 //
@@ -15,9 +16,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,6 +59,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.JelouSparseGet, "jelou-sparse-get", false, "answer Jelou GETs as the get page's example does: only brainId, webhookUrl, createdAt, updatedAt")
 	fs.StringVar(&opts.JurichatToken, "jurichat-token", opts.JurichatToken, "JuriChat `token` accepted as Authorization: Bearer")
 	fs.StringVar(&opts.JurichatAPIKey, "jurichat-api-key", opts.JurichatAPIKey, "JuriChat `key` accepted in the x-jurichat-api-key header")
+	fs.Func("jelou-project-key", "bind a Jelou API key to one project, as `PROJECT=KEY` (repeatable): that project accepts only "+
+		"this key, the key is refused for every other project (401), and projects without a key of their own keep "+
+		"accepting -jelou-api-key (default: -jelou-api-key for every project)",
+		func(s string) error {
+			project, key, err := emulator.ParseProjectKey(s)
+			if err != nil {
+				return err
+			}
+			if _, dup := opts.JelouProjectKeys[project]; dup {
+				return fmt.Errorf("project %q is given a key twice", project)
+			}
+			if opts.JelouProjectKeys == nil {
+				opts.JelouProjectKeys = map[string]string{}
+			}
+			opts.JelouProjectKeys[project] = key
+			return nil
+		})
 	quiet := fs.Bool("quiet", false, "do not log one line per request to stderr")
 	var faults emulator.FaultSpec
 	fs.Func("faults", "inject faults into vendor requests: comma-separated `kind=probability` pairs, kinds an HTTP "+
@@ -104,7 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usage(fmt.Errorf("unexpected arguments: %q", fs.Args()))
 	}
 	if err := opts.Validate(); err != nil {
-		return usage(fmt.Errorf("-jelou-shape: %w", err))
+		return usage(err)
 	}
 	if err := emulator.CheckListenAddr(*addr); err != nil {
 		return usage(fmt.Errorf("-addr: %w", err))
@@ -120,6 +140,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "emulator listening on %s\n", srv.URL)
 	fmt.Fprintf(stdout, "jelou base_url: %s\n", srv.JelouURL())
 	fmt.Fprintf(stdout, "jurichat base_url: %s\n", srv.JurichatURL())
+	if len(opts.JelouProjectKeys) > 0 {
+		// The projects only: keys are never printed.
+		fmt.Fprintf(stdout, "jelou projects with their own key: %s\n", strings.Join(slices.Sorted(maps.Keys(opts.JelouProjectKeys)), ", "))
+	}
 	if line := faultLine(faults, opts); line != "" {
 		fmt.Fprintln(stdout, line)
 	}

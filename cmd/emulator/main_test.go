@@ -160,6 +160,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad rate limit", []string{"-rate-limit", "fast"}, "requests per second"},
 		{"negative rate limit", []string{"-rate-limit", "-2"}, "requests per second"},
 		{"bad seed", []string{"-seed", "one"}, "invalid value"},
+		{"project key without key", []string{"-jelou-project-key", "sales"}, "want PROJECT=KEY"},
+		{"project key twice", []string{"-jelou-project-key", "sales=k1", "-jelou-project-key", "sales=k2"}, `project "sales" is given a key twice`},
+		{"one key for two projects", []string{"-jelou-project-key", "sales=k1", "-jelou-project-key", "support=k1"}, "belongs to one project"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,7 +187,7 @@ func TestRunHelp(t *testing.T) {
 		t.Errorf("run -h = %v", err)
 	}
 	for _, f := range []string{"-addr", "-jelou-api-key", "-jelou-client-id", "-jelou-client-secret", "-jelou-shape", "-jurichat-token", "-jurichat-api-key", "-quiet",
-		"-faults", "-latency", "-rate-limit", "-seed"} {
+		"-faults", "-latency", "-rate-limit", "-seed", "-jelou-project-key"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s", f)
 		}
@@ -255,5 +258,45 @@ func TestRunFaultLineOnlyWhenSet(t *testing.T) {
 		if got := rest(); got != tc.want {
 			t.Errorf("%q: printed after the base URLs %q, want %q", tc.args, got, tc.want)
 		}
+	}
+}
+
+func TestRunProjectKeys(t *testing.T) {
+	lines, stderr, stop, _ := startedN(t, 4, "-addr", "127.0.0.1:0",
+		"-jelou-project-key", "support=key-support", "-jelou-project-key", "sales=key-sales")
+	if want := "jelou projects with their own key: sales, support"; lines[3] != want {
+		t.Errorf("project line = %q, want %q", lines[3], want)
+	}
+	base := strings.TrimPrefix(lines[0], "emulator listening on ")
+	status := func(project, key string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+"/jelou/v1/external-support/"+project, nil)
+		req.Header.Set("x-api-key", key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tc := range []struct {
+		project, key string
+		want         int
+	}{
+		{"sales", "key-sales", http.StatusNotFound},
+		{"support", "key-support", http.StatusNotFound},
+		{"sales", "key-support", http.StatusUnauthorized},
+		{"support", "emulator-jelou-key", http.StatusUnauthorized},
+		{"other", "emulator-jelou-key", http.StatusNotFound},
+	} {
+		if got := status(tc.project, tc.key); got != tc.want {
+			t.Errorf("GET project %s with the key of %s: HTTP %d, want %d", tc.project, tc.key, got, tc.want)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run = %v", err)
+	}
+	if strings.Contains(stderr.String(), "key-sales") || strings.Contains(stderr.String(), "key-support") {
+		t.Error("stderr shows a project key")
 	}
 }

@@ -40,8 +40,9 @@ var (
 // Main is the TestMain of every package with acceptance tests. It finds the
 // CLI, points terraform-plugin-testing at it (TF_ACC_TERRAFORM_PATH) so it
 // never tries to download one, enables acceptance tests (TF_ACC=1) and
-// isolates the tests from the user's CLI configuration.
-func Main(m *testing.M) {
+// isolates the tests from the user's CLI configuration. cleanups run after
+// the tests, before the process exits.
+func Main(m *testing.M, cleanups ...func()) {
 	c := FindCLI()
 	if c.Path != "" {
 		_ = os.Setenv(EnvTerraformPath, c.Path)
@@ -61,6 +62,9 @@ func Main(m *testing.M) {
 	cleanup := isolateCLIConfig()
 	code := m.Run()
 	cleanup()
+	for _, f := range cleanups {
+		f()
+	}
 	os.Exit(code)
 }
 

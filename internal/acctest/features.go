@@ -31,6 +31,9 @@ var (
 	FeatureListResources = Feature{"list resources (terraform query)", version.Must(version.NewVersion("1.14.0")), nil}
 	// Actions: action blocks, terraform apply -invoke and action_trigger (not in OpenTofu 1.12).
 	FeatureActions = Feature{"actions", version.Must(version.NewVersion("1.14.0")), nil}
+	// FeatureProviderForEach is for_each on provider blocks, and .tofu files:
+	// OpenTofu only.
+	FeatureProviderForEach = Feature{"for_each on provider blocks", nil, version.Must(version.NewVersion("1.9.0"))}
 )
 
 // Has reports whether the CLI running the tests has the feature.
@@ -39,12 +42,23 @@ func Has(f Feature) bool {
 	if c.Version == nil {
 		return false
 	}
-	return lacks(f, c.Product, c.Version) == ""
+	return f.lacking(c.Product, c.Version) == ""
 }
 
-// lacks says why a CLI of product ("terraform" or "tofu") at version v lacks
-// the feature, or returns "" when it has it.
-func lacks(f Feature, product string, v *version.Version) string {
+// Lacks returns why the CLI running the tests (FindCLI) lacks the feature,
+// or "" when it has it: the gate of tests that run the CLI themselves rather
+// than through terraform-plugin-testing.
+func Lacks(f Feature) string {
+	c := FindCLI()
+	if c.Version == nil {
+		return ""
+	}
+	return f.lacking(c.Product, c.Version)
+}
+
+// lacking returns why version v of product ("terraform" or "tofu") lacks the
+// feature, or "" when it has it.
+func (f Feature) lacking(product string, v *version.Version) string {
 	name, minimum := "Terraform", f.Terraform
 	if product == "tofu" {
 		name, minimum = "OpenTofu", f.OpenTofu
@@ -71,7 +85,7 @@ func (c featureCheck) CheckTerraformVersion(_ context.Context, req tfversion.Che
 	if req.TerraformVersion == nil {
 		return
 	}
-	resp.Skip = lacks(c.feature, FindCLI().Product, req.TerraformVersion)
+	resp.Skip = c.feature.lacking(FindCLI().Product, req.TerraformVersion)
 }
 
 // SkipUnless skips a test that drives the CLI itself (outside
@@ -80,7 +94,7 @@ func SkipUnless(t *testing.T, f Feature) {
 	t.Helper()
 	PreCheck(t)
 	c := FindCLI()
-	if why := lacks(f, c.Product, c.Version); why != "" {
+	if why := f.lacking(c.Product, c.Version); why != "" {
 		t.Skip(why)
 	}
 }

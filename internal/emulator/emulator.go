@@ -72,6 +72,12 @@ type Options struct {
 	JurichatToken, JurichatAPIKey string       // defaults emulator-jurichat-token, emulator-jurichat-key
 	DeliveryClient                *http.Client // for /_emulator/.../deliver; nil: 10s timeout client
 
+	// JelouProjectKeys binds API keys to Jelou projects (project id → key):
+	// a listed project accepts only its key, a listed key only its project,
+	// and projects not listed accept JelouAPIKey (see projectkeys.go).
+	// Empty: JelouAPIKey is valid for every project.
+	JelouProjectKeys map[string]string
+
 	// RequestLog, when set, receives one line per request: method, path,
 	// status and duration. Never headers, query strings or bodies.
 	RequestLog io.Writer
@@ -104,13 +110,17 @@ func DefaultOptions() Options {
 	}
 }
 
-// Validate reports options New cannot honour: an unknown JelouShape, Faults
-// that ParseFaults rejects, a negative Latency or RateLimit.
+// Validate reports options New cannot honour: an unknown JelouShape, invalid
+// JelouProjectKeys, Faults that ParseFaults rejects, a negative Latency or
+// RateLimit.
 func (o Options) Validate() error {
 	switch o.JelouShape {
 	case "", ShapeEnvelope, ShapeFlat:
 	default:
 		return fmt.Errorf("invalid Jelou response shape %q: want %q or %q", o.JelouShape, ShapeEnvelope, ShapeFlat)
+	}
+	if err := validateProjectKeys(o); err != nil {
+		return err
 	}
 	return validateFaultOptions(o)
 }
@@ -122,6 +132,7 @@ func (o Options) withDefaults() Options {
 	o.JelouShape = cmp.Or(o.JelouShape, ShapeEnvelope)
 	o.JurichatToken = cmp.Or(o.JurichatToken, DefaultJurichatToken)
 	o.JurichatAPIKey = cmp.Or(o.JurichatAPIKey, DefaultJurichatAPIKey)
+	o.JelouProjectKeys = maps.Clone(o.JelouProjectKeys) // not shared with the caller
 	return o
 }
 
@@ -427,9 +438,10 @@ func secretEqual(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// jelouAuthorized accepts `x-api-key: <key>` or HTTP Basic clientId:clientSecret.
+// jelouAuthorized accepts `x-api-key: <key>`, when the key is valid for the
+// project addressed (JelouProjectKeys), or HTTP Basic clientId:clientSecret.
 func (e *Emulator) jelouAuthorized(r *http.Request) bool {
-	if k := r.Header.Get("x-api-key"); k != "" && secretEqual(k, e.opts.JelouAPIKey) {
+	if k := r.Header.Get("x-api-key"); k != "" && e.jelouKeyAuthorized(r, k) {
 		return true
 	}
 	if id, secret, ok := r.BasicAuth(); ok {

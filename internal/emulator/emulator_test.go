@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,7 +18,7 @@ func TestDefaultOptions(t *testing.T) {
 		JelouShape: "envelope", JurichatToken: "emulator-jurichat-token", JurichatAPIKey: "emulator-jurichat-key",
 		Seed: 1,
 	}
-	if d != want {
+	if !reflect.DeepEqual(d, want) {
 		t.Errorf("DefaultOptions() = %+v", d)
 	}
 	// The zero Options take the defaults.

@@ -93,7 +93,8 @@ func (d *externalSupportDataSource) Read(ctx context.Context, req datasource.Rea
 			next = fmt.Sprintf("Project %q has no external support integration. Check project_id, or create one with the jelou_external_support resource.", projectID)
 		}
 		resp.Diagnostics.AddError("Error Reading Jelou External Support Integration",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err, next))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err,
+				withProjectCredentialHint(projectID, err, next)))
 		return
 	}
 

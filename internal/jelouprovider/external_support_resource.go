@@ -329,7 +329,8 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error Reading Jelou External Support Integration",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err, ""))
+			apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err,
+				withProjectCredentialHint(projectID, err, "")))
 		return
 	}
 
@@ -386,7 +387,8 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 					"apply again: it reads the integration and sends whatever still differs."
 			}
 			resp.Diagnostics.AddError("Error Updating Jelou External Support Integration",
-				apiErrors.APIErrorDetail(fmt.Sprintf("Updating the integration for project %q", projectID), err, next))
+				apiErrors.APIErrorDetail(fmt.Sprintf("Updating the integration for project %q", projectID), err,
+					withProjectCredentialHint(projectID, err, next)))
 			return
 		}
 		applyIntegration(&newState, integration, false)
@@ -439,7 +441,7 @@ func (r *externalSupportResource) Delete(ctx context.Context, req resource.Delet
 	if err != nil && !errors.Is(err, jelou.ErrNotFound) {
 		resp.Diagnostics.AddError("Error Deleting Jelou External Support Integration",
 			apiErrors.APIErrorDetail(fmt.Sprintf("Deleting the integration for project %q", projectID), err,
-				"The integration is still in the state; run terraform destroy again."))
+				withProjectCredentialHint(projectID, err, "The integration is still in the state; run terraform destroy again.")))
 	}
 }
 
@@ -515,6 +517,7 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 				projectID, importSteps, rotateHint)))
 	default:
 		diags.AddError("Error Creating Jelou External Support Integration",
-			apiErrors.APIErrorDetail(action, err, "Check the configuration and run terraform apply again."))
+			apiErrors.APIErrorDetail(action, err,
+				withProjectCredentialHint(projectID, err, "Check the configuration and run terraform apply again.")))
 	}
 }

@@ -188,7 +188,7 @@ provider "jelou" {
   base_url = %q
   api_key  = "not-the-right-key"
 }`, url),
-			`Error Creating Jelou External Support Integration.*HTTP 401.*credentials.*api_key \(JELOU_API_KEY\).*client_id and client_secret \(JELOU_CLIENT_ID, JELOU_CLIENT_SECRET\)`,
+			`Error Creating Jelou External Support Integration.*HTTP 401.*credentials.*api_key \(JELOU_API_KEY\).*client_id and client_secret \(JELOU_CLIENT_ID, JELOU_CLIENT_SECRET\).*credentials for project "p1"`,
 		},
 	}
 	for name, tc := range cases {
