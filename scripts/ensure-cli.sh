@@ -50,7 +50,7 @@ if ! $prefer_tofu; then
   p="$(command -v terraform || true)"; [ -n "$p" ] && candidates+=("$p")
 fi
 p="$(command -v tofu || true)"; [ -n "$p" ] && candidates+=("$p")
-for c in "${candidates[@]}"; do
+for c in ${candidates[@]+"${candidates[@]}"}; do
   if works "$c"; then
     echo "$c"
     exit 0
@@ -133,8 +133,8 @@ run_logged() {
   wait "$build_pid" || rc=$?
   build_pid=""
   if [ "$rc" -ne 0 ]; then
-    log "ensure-cli: $what failed (exit $rc) after $((SECONDS - start))s. The end of $buildlog:"
-    tail -n 40 "$buildlog" >&2
+    log "ensure-cli: $what failed (exit $rc) after $((SECONDS - start))s. The end of $buildlog, without its download lines:"
+    grep -v '^go: downloading' "$buildlog" | tail -n 40 >&2
     exit "$rc"
   fi
 }
@@ -200,9 +200,9 @@ internal/backend/remote-state/s3 internal/legacy"
     alias="$(sed -n "s#^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*\"${mod}\"[[:space:]]*\$#\1#p" "$initgo")"
     [ -n "$alias" ] && [ "$(printf '%s\n' "$alias" | wc -l)" = 1 ] ||
       die "internal/backend/init/init.go does not import $mod under a name exactly once"
-    n="$(grep -c "\b$alias\." "$initgo" || true)"
+    n="$(grep -cE "(^|[^A-Za-z0-9_])$alias\." "$initgo" || true)"
     [ "$n" = 1 ] || die "internal/backend/init/init.go uses $alias (for $p) $n times, expected one registration"
-    grep -v "\"$mod\"\|\b$alias\." "$initgo" >"$initgo.new"
+    grep -vE "\"${mod//./\\.}\"|(^|[^A-Za-z0-9_])$alias\." "$initgo" >"$initgo.new"
     mv "$initgo.new" "$initgo"
   done
 
