@@ -227,5 +227,7 @@ cd "$root"
 [ "$(first_line "$tmp")" = "$product $version" ] ||
   die "the build at $tmp says \"$(first_line "$tmp" || true)\", not \"$product $version\""
 mv -f "$tmp" "$target"
-log "Built $product $version at $target in $((SECONDS - start))s."
+times >"$work/times" # in this shell, not a subshell: its second line is the children's CPU time
+cpu="$(tail -n1 "$work/times")"
+log "Built $product $version at $target in $((SECONDS - start))s (CPU used, user and system: ${cpu/ / and })."
 echo "$target"
