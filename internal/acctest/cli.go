@@ -85,7 +85,8 @@ func isolateCLIConfig() func() {
 
 // FindCLI locates the CLI, in this order: TF_ACC_TERRAFORM_PATH; terraform or
 // tofu on PATH; terraform or tofu under .tools/bin of the repository (where
-// `make tools` puts the OpenTofu it builds when no CLI is installed).
+// `make cli`, scripts/ensure-cli.sh, puts the Terraform it builds when no CLI
+// is installed, or OpenTofu with CLI_PREFER=tofu).
 func FindCLI() CLI {
 	cliOnce.Do(func() { cli = findCLI() })
 	return cli
@@ -177,8 +178,8 @@ func repoRoot() (string, error) {
 func PreCheck(t *testing.T) {
 	t.Helper()
 	if c := FindCLI(); c.Path == "" {
-		t.Fatalf("no Terraform-compatible CLI found (%s). Run `make tools` to install one "+
-			"(it builds OpenTofu from the Go module proxy when no terraform or tofu is installed), "+
-			"or set %s to the path of a terraform or tofu binary.", c.problems, EnvTerraformPath)
+		t.Fatalf("no Terraform-compatible CLI found (%s). Run `make cli` to get one "+
+			"(it builds Terraform from the Go module proxy into .tools/bin when no terraform or tofu is installed; "+
+			"CLI_PREFER=tofu builds OpenTofu), or set %s to the path of a terraform or tofu binary.", c.problems, EnvTerraformPath)
 	}
 }

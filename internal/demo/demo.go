@@ -884,7 +884,9 @@ from one module to another, which configured the receiver with them.
 Genuine deliveries verified: %d of %d. Tampered deliveries rejected: %d of %d.
 The second plan had no changes, and destroy left nothing behind.
 %s
-Nothing is left running and the temporary directory is gone. Total: %s.
+Nothing is left running and the temporary directory is gone.
+Total: %s, from building the providers to the last check; the Terraform CLI was
+ready before the demo started (finding or building it is not counted).
 
 Next: README.md ("Use the providers"), and examples/demo/ for the configuration.`,
 		d.cliID, len(d.outputs.JurichatWebhooks), d.verdicts.verified, d.verdicts.genuine,

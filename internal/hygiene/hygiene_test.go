@@ -538,6 +538,7 @@ func TestHygiene_lifecycle(t *testing.T) {
 	s.expect(r, 0, `Plan: 5 to add, 0 to change, 0 to destroy`)
 	r = s.terraform(mainDir, mainEnv(false), "apply", "-auto-approve")
 	s.expect(r, 0, `Apply complete! Resources: 5 added`)
+	createApply := r.name
 	checkServer(t, emu, projects, v, false)
 
 	// Nothing to do.
@@ -619,7 +620,7 @@ func TestHygiene_lifecycle(t *testing.T) {
 	}
 
 	checkCredentialsSent(t, emu, v)
-	checkTraceActive(t, captures)
+	checkTraceActive(t, captures, createApply)
 	checkNoSecrets(t, captures, secrets)
 }
 
@@ -716,15 +717,17 @@ func webhookByName(t *testing.T, emu *emulator.Server, name string) string {
 // checkTraceActive makes sure the search below cannot pass for want of
 // anything to search: every command left output and a TRACE log, and the
 // logs of the commands that called the providers hold their RPC traces and
-// the providers' own log lines.
-func checkTraceActive(t *testing.T, captures string) {
+// the providers' own log lines. createApply names the apply that created the
+// relay integration, whose write-only credential every CLI must read by
+// opening the ephemeral resource: its log holds that RPC. (Later applies need
+// not open it: OpenTofu does not when the relay is unchanged.)
+func checkTraceActive(t *testing.T, captures, createApply string) {
 	t.Helper()
 	entries, err := os.ReadDir(captures)
 	if err != nil {
 		t.Fatal(err)
 	}
-	traces := 0
-	ephemeralOpened := false
+	traces, createTraced := 0, false
 	for _, e := range entries {
 		name := e.Name()
 		data, err := os.ReadFile(filepath.Join(captures, name))
@@ -759,18 +762,22 @@ func checkTraceActive(t *testing.T, captures string) {
 						t.Errorf("%s has no %q: the providers' own TRACE logging was not captured", name, want)
 					}
 				}
-				// OpenTofu does not open an ephemeral resource when applying a
-				// saved plan that changes nothing depending on it; Terraform
-				// does. One apply with it suffices.
-				ephemeralOpened = ephemeralOpened || strings.Contains(log, "tf_rpc=OpenEphemeralResource")
+			}
+			if name == createApply+".trace.log" {
+				createTraced = true
+				for _, want := range []string{"tf_rpc=OpenEphemeralResource", "tf_ephemeral_resource_type=jurichat_webhook_secret"} {
+					if !strings.Contains(log, want) {
+						t.Errorf("%s has no %q: the ephemeral resource's TRACE logging was not captured", name, want)
+					}
+				}
 			}
 		}
 	}
-	if !ephemeralOpened {
-		t.Error(`no main apply's TRACE log has "tf_rpc=OpenEphemeralResource": the ephemeral resource's logging was not captured`)
-	}
 	if traces < 10 {
 		t.Errorf("found %d TRACE logs, want one per command", traces)
+	}
+	if !createTraced {
+		t.Errorf("no TRACE log of %s, the apply that created the relay integration", createApply)
 	}
 }
 

@@ -173,7 +173,7 @@ func DisplayName(cli string) string { return strings.TrimSuffix(filepath.Base(cl
 
 // EnsureCLI runs root/scripts/ensure-cli.sh (root "": the working
 // directory), which prints the path of a Terraform-compatible CLI, building
-// OpenTofu when there is none; its messages go to stderr.
+// Terraform when there is none; its messages go to stderr.
 func EnsureCLI(ctx context.Context, root string, stderr io.Writer) (string, error) {
 	if root == "" {
 		root = "."
