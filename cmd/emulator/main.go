@@ -3,7 +3,7 @@
 //	go run ./cmd/emulator [-addr 127.0.0.1:8089] [-jelou-shape envelope|flat] [-jelou-sparse-get] [-quiet] ...
 //	go run ./cmd/emulator -jelou-project-key acme-sales=KEY1 -jelou-project-key acme-support=KEY2
 //	go run ./cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
-//	    [-latency 20ms] [-rate-limit N] [-seed 1]
+//	    [-latency 20ms] [-answer-latency 2s] [-rate-limit N] [-seed 1]
 //
 // Jelou is served under /jelou and JuriChat under /jurichat; see package
 // internal/emulator for the control routes under /_emulator. The fault flags
@@ -100,6 +100,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Latency = d
 		return nil
 	})
+	fs.Func("answer-latency", "`duration` to hold the answer of each vendor request that changes something (not GET) "+
+		"after acting on it, e.g. 2s: the change is stored at once, the answer comes later (default none)", func(s string) error {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New("want a duration such as 500ms or 2s")
+		case d < 0:
+			return errors.New("must not be negative")
+		}
+		opts.AnswerLatency = d
+		return nil
+	})
 	fs.Func("rate-limit", "vendor requests per second per credential (`N`, in bursts of up to max(1, N)); beyond it HTTP 429 with Retry-After (default unlimited)", func(s string) error {
 		n, err := strconv.ParseFloat(s, 64)
 		if err != nil || !(n >= 0) || math.IsInf(n, 0) {
@@ -158,6 +170,9 @@ func faultLine(faults emulator.FaultSpec, opts emulator.Options) string {
 	}
 	if opts.Latency > 0 {
 		parts = append(parts, "latency="+opts.Latency.String())
+	}
+	if opts.AnswerLatency > 0 {
+		parts = append(parts, "answer-latency="+opts.AnswerLatency.String())
 	}
 	if opts.RateLimit > 0 {
 		parts = append(parts, "rate-limit="+strconv.FormatFloat(opts.RateLimit, 'g', -1, 64)+"/s")

@@ -157,6 +157,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"malformed faults", []string{"-faults", "500"}, "want kind=probability"},
 		{"bad latency", []string{"-latency", "soon"}, "want a duration"},
 		{"negative latency", []string{"-latency", "-1s"}, "must not be negative"},
+		{"negative answer latency", []string{"-answer-latency", "-1s"}, "must not be negative"},
 		{"bad rate limit", []string{"-rate-limit", "fast"}, "requests per second"},
 		{"negative rate limit", []string{"-rate-limit", "-2"}, "requests per second"},
 		{"bad seed", []string{"-seed", "one"}, "invalid value"},
@@ -187,7 +188,7 @@ func TestRunHelp(t *testing.T) {
 		t.Errorf("run -h = %v", err)
 	}
 	for _, f := range []string{"-addr", "-jelou-api-key", "-jelou-client-id", "-jelou-client-secret", "-jelou-shape", "-jurichat-token", "-jurichat-api-key", "-quiet",
-		"-faults", "-latency", "-rate-limit", "-seed", "-jelou-project-key"} {
+		"-faults", "-latency", "-answer-latency", "-rate-limit", "-seed", "-jelou-project-key"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s", f)
 		}
@@ -248,6 +249,7 @@ func TestRunFaultLineOnlyWhenSet(t *testing.T) {
 		{[]string{"-faults", ""}, ""},
 		{[]string{"-latency", "0s", "-rate-limit", "0"}, ""},
 		{[]string{"-latency", "20ms"}, "faults: latency=20ms\n"},
+		{[]string{"-answer-latency", "2s"}, "faults: answer-latency=2s\n"},
 		{[]string{"-rate-limit", "0.5"}, "faults: rate-limit=0.5/s\n"},
 		{[]string{"-faults", "commit-reset=0.02,500=0.05"}, "faults: 500=0.05 commit-reset=0.02 seed=1\n"},
 	} {

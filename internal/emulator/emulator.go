@@ -89,9 +89,15 @@ type Options struct {
 	// Faults gives the probability per request of each fault kind, in the
 	// ParseFaults syntax, e.g. "500=0.05,reset=0.02" (FaultSpec.String
 	// builds it). Empty: no faults.
-	Faults    string
-	Latency   time.Duration // added before each vendor request is handled; 0: none
-	RateLimit float64       // requests per second per credential, beyond which 429 with Retry-After; 0: unlimited
+	Faults  string
+	Latency time.Duration // added before each vendor request is handled; 0: none
+	// AnswerLatency delays the answer of each vendor request that may change
+	// something (every method but GET and HEAD) after it has been acted on:
+	// the change is stored at once, the answer sent AnswerLatency later (not
+	// at all when the client gives up first). Tests interrupt a client in
+	// that window. Reads are not delayed. 0: none.
+	AnswerLatency time.Duration
+	RateLimit     float64 // requests per second per credential, beyond which 429 with Retry-After; 0: unlimited
 	// Seed seeds the fault draws: with the same seed, sequential requests meet
 	// the same faults. DefaultOptions uses 1.
 	Seed int64
@@ -111,8 +117,8 @@ func DefaultOptions() Options {
 }
 
 // Validate reports options New cannot honour: an unknown JelouShape, invalid
-// JelouProjectKeys, Faults that ParseFaults rejects, a negative Latency or
-// RateLimit.
+// JelouProjectKeys, Faults that ParseFaults rejects, a negative Latency,
+// AnswerLatency or RateLimit.
 func (o Options) Validate() error {
 	switch o.JelouShape {
 	case "", ShapeEnvelope, ShapeFlat:

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -150,7 +151,7 @@ func (s FaultSpec) sorted() []weightedFault {
 
 // faultsEnabled reports whether the vendor routes need the fault middleware.
 func (o Options) faultsEnabled() bool {
-	return strings.TrimSpace(o.Faults) != "" || o.Latency > 0 || o.RateLimit > 0
+	return strings.TrimSpace(o.Faults) != "" || o.Latency > 0 || o.AnswerLatency > 0 || o.RateLimit > 0
 }
 
 func validateFaultOptions(o Options) error {
@@ -159,6 +160,9 @@ func validateFaultOptions(o Options) error {
 	}
 	if o.Latency < 0 {
 		return fmt.Errorf("invalid latency %s: must not be negative", o.Latency)
+	}
+	if o.AnswerLatency < 0 {
+		return fmt.Errorf("invalid answer latency %s: must not be negative", o.AnswerLatency)
 	}
 	if !(o.RateLimit >= 0) || math.IsInf(o.RateLimit, 1) {
 		return fmt.Errorf("invalid rate limit %v: want requests per second, at least 0 (0: unlimited)", o.RateLimit)
@@ -264,7 +268,7 @@ func (e *Emulator) injectFaults(v vendor) middleware {
 			}
 			kind, _ := r.Context().Value(faultKey{}).(string)
 			if kind == "" {
-				next.ServeHTTP(w, r)
+				e.answerLate(w, r, next)
 				return
 			}
 			e.countFault(kind)
@@ -282,6 +286,56 @@ func (e *Emulator) injectFaults(v vendor) middleware {
 				v.fail(w, status, fmt.Sprintf("%s (fault injected by the emulator)", cmp.Or(http.StatusText(status), "Error")))
 			}
 		})
+	}
+}
+
+// answerLate serves a request whose answer Options.AnswerLatency delays: a
+// request that may change something (any method but GET and HEAD) is acted
+// on at once (the change is stored), its answer is held for AnswerLatency,
+// and only then sent. A client that gives up meanwhile gets nothing, so it
+// cannot tell whether the server acted: the window a cancelled apply meets.
+// Reads are answered at once, so that a client settling such a change is
+// not slowed down.
+func (e *Emulator) answerLate(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	d := e.opts.AnswerLatency
+	if d <= 0 || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		next.ServeHTTP(w, r)
+		return
+	}
+	held := &heldResponse{header: http.Header{}}
+	next.ServeHTTP(held, r)
+	t := time.NewTimer(d)
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		t.Stop()
+		return // the client has gone: the change stays, its answer is lost
+	}
+	for k, v := range held.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(cmp.Or(held.status, http.StatusOK))
+	_, _ = w.Write(held.body.Bytes())
+}
+
+// heldResponse keeps a handler's answer for answerLate.
+type heldResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) Header() http.Header { return h.header }
+func (h *heldResponse) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	return h.body.Write(b)
+}
+
+func (h *heldResponse) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
 	}
 }
 

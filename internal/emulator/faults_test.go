@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -629,5 +630,84 @@ func TestFaultsThroughStart(t *testing.T) {
 	logged := eventually(func() bool { return strings.Contains(log.String(), "POST /jelou/v1/external-support/p1 reset ") })
 	if !logged || strings.Contains(log.String(), DefaultJelouAPIKey) {
 		t.Errorf("request log = %q", log.String())
+	}
+}
+
+func TestAnswerLatency(t *testing.T) {
+	const latency = 80 * time.Millisecond
+	e := New(Options{AnswerLatency: latency})
+
+	// A change is stored before its answer is sent, and the answer comes
+	// AnswerLatency later.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, "POST", "/jurichat/webhooks",
+		strings.NewReader(`{"name":"n","url":"https://a.example/h","events":["webhook.test"]}`))
+	req.Header.Set(jurichatToken[0], jurichatToken[1])
+	rec := httptest.NewRecorder()
+	start := time.Now()
+	done := make(chan struct{})
+	go func() {
+		e.ServeHTTP(rec, req)
+		close(done)
+	}()
+	if !eventually(func() bool { return len(e.JurichatWebhooks()) == 1 }) {
+		t.Fatal("the create was not stored")
+	}
+	select {
+	case <-done:
+		t.Fatal("the answer came before the latency")
+	default:
+	}
+	<-done
+	if d := time.Since(start); d < latency {
+		t.Errorf("create answered after %v, want at least %v", d, latency)
+	}
+	expectStatus(t, rec, http.StatusCreated)
+	var created struct {
+		ID, Secret string
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil || created.ID != e.JurichatWebhooks()[0].ID || created.Secret == "" {
+		t.Errorf("held answer = %s (%v), want the stored webhook", rec.Body.String(), err)
+	}
+	if rec.Header().Get("Content-Type") == "" {
+		t.Error("the held answer lost its headers")
+	}
+
+	// Reads are answered at once.
+	start = time.Now()
+	expectStatus(t, do(t, e, "GET", "/jurichat/webhooks", nil, jurichatToken...), http.StatusOK)
+	if d := time.Since(start); d >= latency {
+		t.Errorf("GET took %v, want no answer latency", d)
+	}
+
+	// A client that gives up in the window gets nothing, and the change stays.
+	e = New(Options{AnswerLatency: time.Hour})
+	ctx, cancel = context.WithCancel(t.Context())
+	req = httptest.NewRequestWithContext(ctx, "POST", jelouPath+"p1", strings.NewReader(`{"webhookUrl":"https://a.example/h"}`))
+	req.Header.Set(jelouKey[0], jelouKey[1])
+	rec = httptest.NewRecorder()
+	done = make(chan struct{})
+	go func() {
+		e.ServeHTTP(rec, req)
+		close(done)
+	}()
+	if !eventually(func() bool { _, ok := e.JelouIntegration("p1"); return ok }) {
+		t.Fatal("the Jelou create was not stored")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler did not return after the client gave up")
+	}
+	if rec.Body.Len() != 0 {
+		t.Errorf("a client that gave up was answered: %s", rec.Body.String())
+	}
+	if len(e.FaultCounts()) != 0 {
+		t.Errorf("answer latency counted faults: %v", e.FaultCounts())
+	}
+	if err := (Options{AnswerLatency: -time.Second}).Validate(); err == nil || !strings.Contains(err.Error(), "answer latency") {
+		t.Errorf("Validate(negative AnswerLatency) = %v", err)
 	}
 }
