@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
@@ -59,6 +60,9 @@ type Config struct {
 type Client struct {
 	r       *transport.Requester
 	resends int // see Config.MaxRetries
+	// settleTimeout bounds settling a stopped operation (0:
+	// transport.SettleTimeout); tests shorten it.
+	settleTimeout time.Duration
 }
 
 // NewClient checks cfg and returns a client. It fails when BaseURL is not a
@@ -160,6 +164,10 @@ type CreateRecovery struct {
 	Regenerated string
 	// RegenerateAttempts is the number of regenerate requests sent.
 	RegenerateAttempts int
+	// Stopped is true when the create's context ended while it was in
+	// flight (the operation was stopped) and the integration was settled on
+	// a context of its own (see CreateIntegration).
+	Stopped bool
 }
 
 // CreateIntegrationRequest is the body of CreateIntegration.
@@ -209,6 +217,17 @@ func (c *Client) GetIntegration(ctx context.Context, projectID string) (*Integra
 
 // UpdateIntegration changes the fields set in req and returns the integration
 // (without SigningSecret).
+//
+// When ctx ends while the PATCH is in flight (the operation was stopped), its
+// answer is lost although Jelou may have applied it. It is then settled on a
+// context of its own (transport.Settler, bounded by transport.SettleTimeout):
+// the integration is read, and when it carries the webhookUrl and authType
+// sent, the change was applied and the integration read is returned; when it
+// does not, the change was not applied and the error (*StoppedUpdateError,
+// Read) says so. A PATCH whose fields cannot be read back (only the
+// authorization, which Jelou never returns, or only authType against the
+// sparse GET) sets absolute values, so it is sent once more on that context,
+// and its answer is returned.
 func (c *Client) UpdateIntegration(ctx context.Context, projectID string, req UpdateIntegrationRequest) (*Integration, error) {
 	p, err := integrationPath(projectID)
 	if err != nil {
@@ -220,6 +239,9 @@ func (c *Client) UpdateIntegration(ctx context.Context, projectID string, req Up
 	}
 	resp, err := c.r.Do(ctx, http.MethodPatch, p, nil, req, sensitive...)
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ErrOutcomeUnknown) {
+			return c.settleUpdate(ctx, projectID, p, req, sensitive, err)
+		}
 		return nil, err
 	}
 	return decodeIntegration(resp)

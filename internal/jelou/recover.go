@@ -45,9 +45,22 @@ import (
 //  4. A create sent again that is answered 409 Conflict means an earlier
 //     attempt landed after all (or someone else's create did): the
 //     integration is read and judged as in 2 and 3.
-//  5. Reading or regenerating fails (or ctx ends): the error
-//     (*CreateRecoveryError) wraps ErrOutcomeUnknown, the create's error and
-//     the failure, and says what to do by hand.
+//  5. Reading or regenerating fails: the error (*CreateRecoveryError) wraps
+//     ErrOutcomeUnknown, the create's error and the failure, and says what
+//     to do by hand.
+//
+// # Stopped creates
+//
+// When ctx ends while the create is in flight (Terraform stops the provider
+// on an interrupt, which cancels the request), the answer is lost although
+// Jelou may have stored the integration. The reading (and the regenerate of
+// step 2) then run on a context of their own (transport.Settler: detached
+// from ctx, bounded by transport.SettleTimeout), so that an integration this
+// create provably stored is returned with a fresh secret and
+// Recovery.Stopped set, and lands in state complete. An integration not
+// proven to be this create's is still never touched (step 3). A stopped
+// create is never sent again: when nothing was stored, the error
+// (*StoppedCreateError) says so.
 //
 // Creates are sent again at most Config.MaxRetries times in all, and only
 // after a read found nothing; the regenerate has its own budget of the same
@@ -58,6 +71,8 @@ func (c *Client) CreateIntegration(ctx context.Context, projectID string, req Cr
 		return nil, err
 	}
 	firstSent := time.Now()
+	settler := transport.NewSettlerTimeout(ctx, c.settleTimeout)
+	defer settler.Close()
 	integration, err := c.postIntegration(ctx, p, req)
 	cause := err // the last failure whose outcome was unknown
 	for attempts := 1; ; attempts++ {
@@ -79,12 +94,19 @@ func (c *Client) CreateIntegration(ctx context.Context, projectID string, req Cr
 		recoveryErr := func(id string, e error) error {
 			return &CreateRecoveryError{ProjectID: projectID, IntegrationID: id, Attempts: attempts, Err: cause, CheckErr: e}
 		}
-		if e := ctx.Err(); e != nil {
-			return nil, recoveryErr("", e)
-		}
-		existing, getErr := c.GetIntegration(ctx, projectID)
+		var existing *Integration
+		getErr := settler.Run(func(ctx context.Context) error {
+			var e error
+			existing, e = c.GetIntegration(ctx, projectID)
+			return e
+		})
+		stopped := settler.Stopped()
 		switch {
 		case errors.Is(getErr, ErrNotFound):
+			if stopped {
+				// Stopped: never send the create again.
+				return nil, &StoppedCreateError{ProjectID: projectID, Attempts: attempts, Err: cause}
+			}
 			if attempts > c.resends {
 				return nil, fmt.Errorf("jelou: creating the integration of project %q: %d attempt(s) failed without an answer "+
 					"(last: %s), and reading the project afterwards found no integration: nothing was created", projectID, attempts, cause.Error())
@@ -96,15 +118,20 @@ func (c *Client) CreateIntegration(ctx context.Context, projectID string, req Cr
 				return nil, &UnprovenIntegrationError{ProjectID: projectID, IntegrationID: existing.ID,
 					CreatedAt: existing.CreatedAt, Reason: reason, Err: cause}
 			}
-			if e := ctx.Err(); e != nil {
-				return nil, recoveryErr(existing.ID, e)
-			}
-			secret, regErr := c.RegenerateSigningSecret(ctx, projectID)
+			// A regenerate is safe to repeat, so one cut short by a stop
+			// is sent again on the settle context.
+			var secret *RegeneratedSecret
+			regErr := settler.Run(func(ctx context.Context) error {
+				var e error
+				secret, e = c.regenerate(ctx, projectID, settler)
+				return e
+			})
 			if regErr != nil {
 				return nil, recoveryErr(existing.ID, regErr)
 			}
 			existing.SigningSecret = secret.SigningSecret
-			existing.Recovery = &CreateRecovery{Attempts: attempts, Regenerated: existing.ID, RegenerateAttempts: secret.Attempts}
+			existing.Recovery = &CreateRecovery{Attempts: attempts, Regenerated: existing.ID, RegenerateAttempts: secret.Attempts,
+				Stopped: settler.Stopped()}
 			return existing, nil
 		}
 		integration, err = c.postIntegration(ctx, p, req)
@@ -157,6 +184,23 @@ func (e *UnprovenIntegrationError) Error() string {
 
 // Is reports whether target is ErrUnprovenIntegration.
 func (e *UnprovenIntegrationError) Is(target error) bool { return target == ErrUnprovenIntegration }
+
+// StoppedCreateError is returned by CreateIntegration when ctx ended while a
+// create was in flight and reading the project afterwards found no
+// integration: nothing was created, and the create was not sent again.
+type StoppedCreateError struct {
+	ProjectID string
+	Attempts  int   // creates sent
+	Err       error // the last create's own failure (not unwrapped)
+}
+
+func (e *StoppedCreateError) Error() string {
+	return fmt.Sprintf("jelou: creating the integration of project %q was stopped before Jelou answered (%v); reading the "+
+		"project afterwards found no integration: nothing was created", e.ProjectID, e.Err)
+}
+
+// Unwrap returns context.Canceled: the operation was stopped.
+func (e *StoppedCreateError) Unwrap() error { return context.Canceled }
 
 // CreateRecoveryError is returned by CreateIntegration when a create's answer
 // was lost and settling what became of it failed: reading the project's

@@ -36,13 +36,30 @@ type RegeneratedSecret struct {
 // request is sent again, at most Config.MaxRetries more times. When that
 // budget runs out, the error (*RegenerateError) says that the secret may
 // have changed already, so that the one kept so far may no longer verify.
+//
+// When ctx ends while a regenerate is in flight (the operation was stopped),
+// the attempts go on, within the same budget, on a context of their own
+// (transport.Settler, bounded by transport.SettleTimeout): Jelou may have
+// invalidated the secret already, and only a received answer holds the one
+// it signs with now.
 func (c *Client) RegenerateSigningSecret(ctx context.Context, projectID string) (*RegeneratedSecret, error) {
+	settler := transport.NewSettlerTimeout(ctx, c.settleTimeout)
+	defer settler.Close()
+	return c.regenerate(ctx, projectID, settler)
+}
+
+// regenerate is RegenerateSigningSecret with the settler of the operation it
+// belongs to; ctx is the first attempt's context.
+func (c *Client) regenerate(ctx context.Context, projectID string, settler *transport.Settler) (*RegeneratedSecret, error) {
 	p, err := integrationPath(projectID)
 	if err != nil {
 		return nil, err
 	}
 	p += "/secret/regenerate"
 	for attempts := 1; ; attempts++ {
+		if attempts > 1 {
+			ctx = settler.Context()
+		}
 		out, err := c.postRegenerate(ctx, p)
 		if err == nil {
 			out.Attempts = attempts
@@ -56,7 +73,9 @@ func (c *Client) RegenerateSigningSecret(ctx context.Context, projectID string) 
 			// regenerated the secret all the same.
 			return nil, &RegenerateError{ProjectID: projectID, Attempts: attempts, Err: err}
 		}
-		if attempts > c.resends || ctx.Err() != nil {
+		// A stop moves the next attempt to the settle context; the settle
+		// context's own end stops the attempts.
+		if attempts > c.resends || (ctx.Err() != nil && ctx == settler.Context()) {
 			return nil, &RegenerateError{ProjectID: projectID, Attempts: attempts, Err: err}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
@@ -53,6 +54,9 @@ type Config struct {
 type Client struct {
 	r       *transport.Requester
 	resends int // see Config.MaxRetries
+	// settleTimeout bounds settling a stopped operation (0:
+	// transport.SettleTimeout); tests shorten it.
+	settleTimeout time.Duration
 }
 
 // NewClient checks cfg and returns a client. It fails when BaseURL is not a
@@ -166,6 +170,14 @@ func (c *Client) GetWebhook(ctx context.Context, id string) (*Webhook, error) {
 
 // UpdateWebhook changes the fields set in req (see UpdateWebhookRequest) and
 // returns the webhook, without Secret.
+//
+// When ctx ends while the PATCH is in flight (the operation was stopped), its
+// answer is lost although JuriChat may have applied it. The webhook is then
+// read back on a context of its own (transport.Settler, bounded by
+// transport.SettleTimeout): when it carries every value sent, the change was
+// applied and the webhook read is returned; when it does not, the change was
+// not applied, and the error (*StoppedUpdateError, Applied false) says so.
+// Either way the caller can record what the server has.
 func (c *Client) UpdateWebhook(ctx context.Context, id string, req UpdateWebhookRequest) (*Webhook, error) {
 	seg, err := segment("webhook ID", id)
 	if err != nil {
@@ -176,6 +188,9 @@ func (c *Client) UpdateWebhook(ctx context.Context, id string, req UpdateWebhook
 	}
 	resp, err := c.r.Do(ctx, http.MethodPatch, "/webhooks/"+seg, nil, req, headerValues(req.Headers)...)
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ErrOutcomeUnknown) {
+			return c.settleUpdate(ctx, id, req, err)
+		}
 		return nil, err
 	}
 	return decodeWebhook(resp)

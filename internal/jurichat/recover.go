@@ -54,9 +54,21 @@ const maxCandidates = 10
 //     clients only. Which one is ours cannot be told, so none is adopted:
 //     the error (*AmbiguousCreateError, ErrAmbiguousCreate) lists their ids
 //     for the user to adopt one (import) and delete the others.
-//  6. The reading back itself fails (or ctx ends): the error
-//     (*CreateRecoveryError) wraps ErrOutcomeUnknown, the create's error and
-//     the reading's, and says how to check by hand.
+//  6. The reading back itself fails: the error (*CreateRecoveryError)
+//     wraps ErrOutcomeUnknown, the create's error and the reading's, and
+//     says how to check by hand.
+//
+// # Stopped creates
+//
+// When ctx ends while the create is in flight (Terraform stops the provider
+// on an interrupt, which cancels the request), the answer is lost although
+// JuriChat may have stored the webhook. The reading back above then runs on a
+// context of its own (transport.Settler: detached from ctx, bounded by
+// transport.SettleTimeout), so that a webhook this create stored is adopted
+// and returned, secret included, with Recovery.Stopped set, rather than left
+// as an orphan next to the duplicate the next apply would create. A stopped
+// create is never sent again: when nothing was stored, the error
+// (*StoppedCreateError) says so; the other outcomes are those of steps 5 and 6.
 //
 // A match whose createdAt cannot be read is not evidence either way; it makes
 // the outcome unsettled (step 6) rather than risk a duplicate. The check
@@ -68,6 +80,8 @@ func (c *Client) CreateWebhook(ctx context.Context, req CreateWebhookRequest) (*
 		req.Events = []string{} // let the server say "at least one event", not "must be an array"
 	}
 	firstSent := time.Now()
+	settler := transport.NewSettlerTimeout(ctx, c.settleTimeout)
+	defer settler.Close()
 	hook, err := c.postWebhook(ctx, req)
 	for attempts := 1; ; attempts++ {
 		if err == nil {
@@ -79,12 +93,18 @@ func (c *Client) CreateWebhook(ctx context.Context, req CreateWebhookRequest) (*
 		if !errors.Is(err, ErrOutcomeUnknown) {
 			return nil, err
 		}
-		found, checkErr := c.findCreated(ctx, req, firstSent)
+		var found []*Webhook
+		checkErr := settler.Run(func(ctx context.Context) error {
+			var e error
+			found, e = c.findCreated(ctx, req, firstSent)
+			return e
+		})
+		stopped := settler.Stopped()
 		switch {
 		case checkErr != nil:
 			return nil, &CreateRecoveryError{Name: req.Name, Attempts: attempts, Err: err, CheckErr: checkErr}
 		case len(found) == 1:
-			found[0].Recovery = &CreateRecovery{Attempts: attempts, Adopted: true}
+			found[0].Recovery = &CreateRecovery{Attempts: attempts, Adopted: true, Stopped: stopped}
 			return found[0], nil
 		case len(found) > 1:
 			ids := make([]string, len(found))
@@ -92,6 +112,9 @@ func (c *Client) CreateWebhook(ctx context.Context, req CreateWebhookRequest) (*
 				ids[i] = h.ID
 			}
 			return nil, &AmbiguousCreateError{Name: req.Name, IDs: ids, Err: err}
+		case stopped:
+			// Stopped: never send the create again, only say what became of it.
+			return nil, &StoppedCreateError{Name: req.Name, Attempts: attempts, Err: err}
 		case attempts > c.resends:
 			return nil, fmt.Errorf("jurichat: creating webhook %q: %d attempt(s) failed without an answer (last: %s), "+
 				"and each time the list of webhooks showed that none had been stored: nothing was created", req.Name, attempts, err.Error())
@@ -219,6 +242,23 @@ func (e *CreateRecoveryError) Error() string {
 
 // Unwrap returns the create's error and the check's.
 func (e *CreateRecoveryError) Unwrap() []error { return []error{e.Err, e.CheckErr} }
+
+// StoppedCreateError is returned by CreateWebhook when ctx ended while a
+// create was in flight and reading back found that nothing had been stored:
+// nothing was created, and the create was not sent again.
+type StoppedCreateError struct {
+	Name     string // the name of the webhook sent
+	Attempts int    // creates sent
+	Err      error  // the last create's own failure (not unwrapped)
+}
+
+func (e *StoppedCreateError) Error() string {
+	return fmt.Sprintf("jurichat: creating webhook %q was stopped before JuriChat answered (%v); the list of webhooks "+
+		"read afterwards holds none that it stored: nothing was created", e.Name, e.Err)
+}
+
+// Unwrap returns context.Canceled: the operation was stopped.
+func (e *StoppedCreateError) Unwrap() error { return context.Canceled }
 
 // AmbiguousCreateError is returned by CreateWebhook when a create's answer
 // was lost and several webhooks match what it sent, created since it was

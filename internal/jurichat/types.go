@@ -36,6 +36,10 @@ type CreateRecovery struct {
 	// read back (secret included): a create that had been stored although
 	// its answer was lost.
 	Adopted bool
+	// Stopped is true when the create's context ended while it was in
+	// flight (the operation was stopped) and the webhook was found and
+	// adopted on a context of its own (see CreateWebhook).
+	Stopped bool
 }
 
 // WebhookStats summarises a webhook's deliveries (list only).

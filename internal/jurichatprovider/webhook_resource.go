@@ -307,7 +307,7 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 	if rec := hook.Recovery; rec != nil {
 		// The client settled a create whose answer was lost (see
 		// jurichat.Client.CreateWebhook); say what it did. No secret here.
-		fields := map[string]any{"id": hook.ID, "name": body.Name, "attempts": rec.Attempts}
+		fields := map[string]any{"id": hook.ID, "name": body.Name, "attempts": rec.Attempts, "stopped": rec.Stopped}
 		if rec.Adopted {
 			tflog.Warn(ctx, "Adopted the JuriChat webhook an interrupted create had stored, instead of creating a duplicate", fields)
 		} else {
@@ -403,6 +403,10 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 			switch {
 			case errors.Is(err, jurichat.ErrNotFound):
 				next = "The webhook was deleted outside Terraform. Run terraform apply again to create it anew."
+			case errors.Is(err, context.Canceled) && !errors.Is(err, jurichat.ErrOutcomeUnknown):
+				next = "The apply was stopped while the change was in flight; reading the webhook afterwards showed that " +
+					"JuriChat had not applied it. The state keeps the previous values, which are the server's; run " +
+					"terraform apply again."
 			case errors.Is(err, jurichat.ErrOutcomeUnknown):
 				next = "The change may or may not have reached JuriChat. The state keeps the previous values; run terraform " +
 					"apply again: it reads the webhook and sends whatever still differs."
@@ -513,7 +517,12 @@ func addCreateError(diags *diag.Diagnostics, name string, err error) {
 	action := fmt.Sprintf("Creating the webhook %q", name)
 	var ambiguous *jurichat.AmbiguousCreateError
 	var recovery *jurichat.CreateRecoveryError
+	var stopped *jurichat.StoppedCreateError
 	switch {
+	case errors.As(err, &stopped):
+		diags.AddError("JuriChat Webhook Create Stopped",
+			apiErrors.APIErrorDetail(action, err, "The apply was stopped while the create was in flight; the provider "+
+				"listed the webhooks afterwards and JuriChat had stored none, so nothing was created. Run terraform apply again."))
 	case errors.As(err, &ambiguous):
 		var imports strings.Builder
 		for _, id := range ambiguous.IDs {
