@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,4 +181,90 @@ func cancelWorkdir(t *testing.T, cliCfg string, emu *emulator.Server, opts emula
 func anyCreate(emu *emulator.Server) bool {
 	counts := emu.RequestCounts()
 	return counts["POST /jelou/v1/external-support/{projectId}"]+counts["POST /jurichat/webhooks"] > 0
+}
+
+// TestCancel_secondInterruptStopsAtOnce interrupts an apply twice, the way a
+// user presses Ctrl-C again or a runner follows SIGINT with SIGTERM: the CLI
+// must exit without waiting for the settling (Terraform gives its operations
+// at most five seconds after a second interrupt, then exits and kills the
+// providers), and no provider process may stay behind.
+func TestCancel_secondInterruptStopsAtOnce(t *testing.T) {
+	acctest.PreCheck(t)
+	cli, cliCfg := buildForCLI(t, "cancel test")
+	ctx := context.Background()
+	opts := emulator.DefaultOptions()
+	// Long enough that a settling regenerate, which waits for it too, would
+	// keep a singly interrupted apply well beyond the bound below.
+	opts.AnswerLatency = 8 * time.Second
+	emu, err := emulator.Start(ctx, "127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	defer func() { _ = emu.Close() }()
+	dir, env := cancelWorkdir(t, cliCfg, emu, opts)
+
+	procs := make(chan *os.Process, 1)
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() {
+		_, err := tfrun.Command{Name: "terraform apply", Path: cli, Args: []string{"apply", "-auto-approve", "-input=false", "-no-color"},
+			Dir: dir, Env: env, Stdout: &out, Stderr: &out, Started: func(p *os.Process) { procs <- p }}.Run(ctx)
+		done <- err
+	}()
+	p := <-procs
+	for !anyCreate(emu) {
+		select {
+		case err := <-done:
+			t.Fatalf("the apply ended before any create: %v\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	time.Sleep(cancelAfter)
+	if err := tfrun.Interrupt(p); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	second := time.Now()
+	if err := tfrun.Interrupt(p); err != nil {
+		t.Fatal(err)
+	}
+	// Terraform's own bound after a second interrupt is five seconds.
+	const bound = 6 * time.Second
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatalf("the twice interrupted apply succeeded:\n%s", out.String())
+		}
+		t.Logf("the CLI exited %v after the second interrupt", time.Since(second).Round(time.Millisecond))
+	case <-time.After(bound):
+		t.Fatalf("the CLI did not exit within %v of a second interrupt", bound)
+	}
+	if providers := filepath.Join(filepath.Dir(cliCfg), "providers"); !eventuallyNoProcessUnder(providers, 5*time.Second) {
+		t.Errorf("provider processes from %s still run after the CLI exited", providers)
+	}
+}
+
+// eventuallyNoProcessUnder waits up to d for no process whose executable lies
+// in dir to be running. Where /proc is missing it only checks nothing.
+func eventuallyNoProcessUnder(dir string, d time.Duration) bool {
+	if _, err := os.Stat("/proc/self/exe"); err != nil {
+		return true
+	}
+	for deadline := time.Now().Add(d); ; time.Sleep(50 * time.Millisecond) {
+		found := false
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+			if err == nil && strings.HasPrefix(exe, dir+string(os.PathSeparator)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
 }
