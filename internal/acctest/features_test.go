@@ -21,7 +21,7 @@ func TestFeatureLacking(t *testing.T) {
 		{FeatureEphemeral, "tofu", "1.11.0-rc1", ""},
 		{FeatureProviderForEach, "tofu", "1.9.0", ""},
 		{FeatureProviderForEach, "tofu", "1.8.5", "needs 1.9.0"},
-		{FeatureProviderForEach, "terraform", "1.16.4", "no Terraform version has it"},
+		{FeatureProviderForEach, "terraform", "1.16.4", "no Terraform release has it"},
 	}
 	for _, tc := range tests {
 		got := tc.feature.lacking(tc.product, v(tc.version))
