@@ -24,7 +24,8 @@
 # provider's own repository, terraform-provider-<name>): the registries read
 # the docs from its docs/ at the release tag, so it checks that
 #   - docs/index.md exists, and every other page is docs/<kind>/<name>.md with
-#     kind resources, data-sources, ephemeral-resources, functions or guides,
+#     kind resources, data-sources, ephemeral-resources, list-resources,
+#     actions, functions or guides,
 #     a lowercase name, and nothing else is under docs/;
 #   - every page opens with YAML front matter holding page_title, is under the
 #     registry's 500 KB limit, and the resource, data source and ephemeral
@@ -48,8 +49,8 @@ check_repo() {
     pages=$((pages + 1))
     if [ "$rel" != index.md ]; then
       kind="${rel%%/*}" name="${rel#*/}"
-      case "$kind" in resources|data-sources|ephemeral-resources|functions|guides) ;;
-        *) fail "$dir/docs/$rel: the registries read only docs/index.md and docs/{resources,data-sources,ephemeral-resources,functions,guides}/*.md" ;;
+      case "$kind" in resources|data-sources|ephemeral-resources|list-resources|actions|functions|guides) ;;
+        *) fail "$dir/docs/$rel: the registries read only docs/index.md and docs/{resources,data-sources,ephemeral-resources,list-resources,actions,functions,guides}/*.md" ;;
       esac
       [[ $name =~ ^[a-z0-9][a-z0-9_-]*\.md$ ]] || fail "$dir/docs/$rel: want docs/$kind/<lowercase name>.md"
     fi
@@ -57,13 +58,13 @@ check_repo() {
     title="$(awk 'NR > 1 && /^---$/ { exit } NR > 1 && /^page_title:/ { sub(/^page_title: */, ""); print }' "$page")"
     [ -n "$title" ] || fail "$dir/docs/$rel: the front matter has no page_title"
     [ "$(wc -c <"$page")" -le 512000 ] || fail "$dir/docs/$rel is larger than the registry's 500 KB limit"
-    case "$rel" in resources/*|data-sources/*|ephemeral-resources/*)
+    case "$rel" in resources/*|data-sources/*|ephemeral-resources/*|list-resources/*|actions/*)
       name="${rel#*/}" name="${name%.md}"
       [[ $title == *"${p}_${name} "* ]] || fail "$dir/docs/$rel: page_title $title does not document ${p}_${name}" ;;
     esac
     if grep -q "^page_title: \"${other}_" "$page"; then fail "$dir/docs/$rel documents a type of the $other provider"; fi
   done < <(find "$dir/docs" -type f | sort)
-  if find "$dir/docs" -mindepth 1 -type d | sed "s#^$dir/docs/##" | grep -vxE 'resources|data-sources|ephemeral-resources|functions|guides' | grep -q .; then
+  if find "$dir/docs" -mindepth 1 -type d | sed "s#^$dir/docs/##" | grep -vxE 'resources|data-sources|ephemeral-resources|list-resources|actions|functions|guides' | grep -q .; then
     fail "$dir/docs has a directory the registries do not read"
   fi
   diff -r "docs/$p" "$dir/docs" >/dev/null || fail "$dir/docs differs from docs/$p"

@@ -12,7 +12,8 @@
 # that holds what the registries read and nothing else:
 #
 #   docs/index.md, docs/resources/, docs/data-sources/,
-#   docs/ephemeral-resources/, docs/functions/, docs/guides/
+#   docs/ephemeral-resources/, docs/list-resources/, docs/actions/,
+#   docs/functions/, docs/guides/
 #                                    docs/<provider>/ (make generate), as is
 #   README.md                        what the repository is, where the code is
 #   CHANGELOG.md                     this repository's
