@@ -464,7 +464,7 @@ func (r *externalSupportResource) ImportState(ctx context.Context, req resource.
 	}
 	if projectID == "" || !projectIDPattern.MatchString(projectID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("jelou_external_support is imported by Jelou project id (for example: terraform import "+
+			fmt.Sprintf("jelou_external_support is imported by Jelou project id (for example: terraform import, or tofu import, "+
 				"jelou_external_support.example my-project-id, or an import block with id = \"my-project-id\" or "+
 				"identity = { project_id = \"my-project-id\" }); the %s %q is not a valid project id.", source, projectID))
 		return

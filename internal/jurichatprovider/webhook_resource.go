@@ -500,7 +500,7 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 	}
 	if strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/?#") {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("jurichat_webhook is imported by webhook id (for example: terraform import jurichat_webhook.example "+
+			fmt.Sprintf("jurichat_webhook is imported by webhook id (for example: terraform import, or tofu import, jurichat_webhook.example "+
 				"3f2a9c1e-..., or an import block with id = \"3f2a9c1e-...\" or identity = { id = \"3f2a9c1e-...\" }); "+
 				"the %s %q is not a webhook id. The ids of the office's webhooks are listed by the jurichat_webhooks data "+
 				"source and by terraform query.", source, id))
