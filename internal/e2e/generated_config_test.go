@@ -35,19 +35,7 @@ func TestGeneratedConfig_importKeepsWebhookHeaders(t *testing.T) {
 	ctx := t.Context()
 	work := t.TempDir()
 
-	root, err := tfrun.FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	build := tfrun.Build{Root: root, OutDir: filepath.Join(work, "build"), ProvidersDir: filepath.Join(work, "providers")}
-	var buildOut bytes.Buffer
-	if err := build.Run(ctx, &buildOut); err != nil {
-		t.Fatalf("building the providers: %v\n%s", err, buildOut.String())
-	}
-	cliCfg := filepath.Join(work, "terraformrc")
-	if _, err := tfrun.WriteCLIConfig(cliCfg, build.ProvidersDir, "generated-config test: providers from this checkout"); err != nil {
-		t.Fatal(err)
-	}
+	cliCfg := acctest.BuildProviders(t, work, "generated-config test")
 
 	emu := acctest.StartEmulator(t)
 	client, err := jurichat.NewClient(jurichat.Config{BaseURL: emu.JurichatURL(), Token: emulator.DefaultJurichatToken})

@@ -434,19 +434,7 @@ func TestHygiene_lifecycle(t *testing.T) {
 	}
 
 	// Build the provider binary as terraform-provider-jelou and -jurichat.
-	root, err := tfrun.FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	build := tfrun.Build{Root: root, OutDir: filepath.Join(work, "build"), ProvidersDir: filepath.Join(work, "providers")}
-	var buildOut bytes.Buffer
-	if err := build.Run(ctx, &buildOut); err != nil {
-		t.Fatalf("building the providers: %v\n%s", err, buildOut.String())
-	}
-	cliCfg := filepath.Join(work, "terraformrc")
-	if _, err := tfrun.WriteCLIConfig(cliCfg, build.ProvidersDir, "hygiene test: providers from this checkout"); err != nil {
-		t.Fatal(err)
-	}
+	cliCfg := acctest.BuildProviders(t, work, "hygiene test")
 
 	// Every secret of the run, known to the test before it starts.
 	secrets := newSecretSet()

@@ -149,20 +149,7 @@ const tfrunStopBound = cancelAnswerLatency + 3*time.Second
 func buildForCLI(t *testing.T, comment string) (string, string) {
 	t.Helper()
 	cli := acctest.FindCLI().Path
-	root, err := tfrun.FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	build := tfrun.Build{Root: root, OutDir: filepath.Join(work, "build"), ProvidersDir: filepath.Join(work, "providers")}
-	var buildOut bytes.Buffer
-	if err := build.Run(context.Background(), &buildOut); err != nil {
-		t.Fatalf("building the providers: %v\n%s", err, buildOut.String())
-	}
-	cliCfg := filepath.Join(work, "terraformrc")
-	if _, err := tfrun.WriteCLIConfig(cliCfg, build.ProvidersDir, comment+": providers from this checkout"); err != nil {
-		t.Fatal(err)
-	}
+	cliCfg := acctest.BuildProviders(t, t.TempDir(), comment)
 	return cli, cliCfg
 }
 

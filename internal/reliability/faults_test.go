@@ -99,21 +99,8 @@ type figures struct {
 func TestFaults_convergeWithoutDuplicatesOrLostSecrets(t *testing.T) {
 	acctest.PreCheck(t)
 	cli := acctest.FindCLI().Path
-	root, err := tfrun.FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	work := t.TempDir()
-	build := tfrun.Build{Root: root, OutDir: filepath.Join(work, "build"), ProvidersDir: filepath.Join(work, "providers")}
-	ctx := context.Background()
-	var buildOut bytes.Buffer
-	if err := build.Run(ctx, &buildOut); err != nil {
-		t.Fatalf("building the providers: %v\n%s", err, buildOut.String())
-	}
-	cliCfg := filepath.Join(work, "terraformrc")
-	if _, err := tfrun.WriteCLIConfig(cliCfg, build.ProvidersDir, "fault test: providers from this checkout"); err != nil {
-		t.Fatal(err)
-	}
+	cliCfg := acctest.BuildProviders(t, work, "fault test")
 
 	var all []figures
 	for _, seed := range seeds {
