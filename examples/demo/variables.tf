@@ -29,7 +29,7 @@ variable "jelou_panel_token" {
 }
 
 variable "receiver_url" {
-  description = "Base URL of the webhook receiver (cmd/receiver), on loopback."
+  description = "Base URL of the webhook receiver (dev/cmd/receiver), on loopback."
   type        = string
 }
 

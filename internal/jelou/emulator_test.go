@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )

@@ -9,8 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 )
 
 // Jelou API keys belong to one project. Against an emulator that binds a key
@@ -22,7 +22,7 @@ import (
 // One provider configuration per test step: terraform-plugin-testing serves
 // every configuration of an in-process provider from one server, so provider
 // aliases with different keys are tested with built providers instead, in
-// internal/guidetest (the guide "Several Jelou projects").
+// dev/systemtest/guidetest (the guide "Several Jelou projects").
 func TestAccExternalSupport_projectKeys(t *testing.T) {
 	sales, support := acctest.RandomName("sales-"), acctest.RandomName("support-")
 	keys := map[string]string{sales: acctest.RandomName("key-sales-"), support: acctest.RandomName("key-support-")}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
 )
 
 // Provider configuration errors are clear and name the attributes and

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/signature"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )

@@ -8,8 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/emulator"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 )
 
 const providerTestResource = `

@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
 )
 
 func TestMain(m *testing.M) { acctest.Main(m) }

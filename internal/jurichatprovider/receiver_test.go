@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/signature"
 )

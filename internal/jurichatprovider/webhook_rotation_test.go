@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
 )
 
 const patternDelete = "DELETE /jurichat/webhooks/{webhookId}"

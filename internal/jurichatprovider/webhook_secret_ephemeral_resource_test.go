@@ -15,7 +15,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 )
 

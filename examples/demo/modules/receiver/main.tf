@@ -1,5 +1,5 @@
 # Configures the receiving side: registers each signing secret with the
-# webhook receiver (cmd/receiver), so that it can verify the signatures.
+# webhook receiver (dev/cmd/receiver), so that it can verify the signatures.
 #
 # The demo has no provider for the receiver, so a terraform_data resource runs
 # the receiver binary in client mode. Its trigger is a hash of the secrets:

@@ -1,0 +1,184 @@
+// Command emulator serves the Jelou and JuriChat API emulator on loopback:
+//
+//	go run ./dev/cmd/emulator [-addr 127.0.0.1:8089] [-jelou-shape envelope|flat] [-jelou-sparse-get] [-quiet] ...
+//	go run ./dev/cmd/emulator -jelou-project-key acme-sales=KEY1 -jelou-project-key acme-support=KEY2
+//	go run ./dev/cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
+//	    [-latency 20ms] [-answer-latency 2s] [-rate-limit N] [-seed 1]
+//
+// Jelou is served under /jelou and JuriChat under /jurichat; see package
+// dev/emulator for the control routes under /_emulator. The fault flags
+// apply to the vendor routes only.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
+)
+
+// errUsage marks a command-line mistake that run has already reported with the usage text.
+var errUsage = errors.New("usage error")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args, serves until ctx is cancelled, and returns nil on a clean stop.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	opts := emulator.DefaultOptions()
+	addr := fs.String("addr", "127.0.0.1:8089", "listen `host:port`; loopback hosts only (127.0.0.1, [::1], localhost)")
+	fs.StringVar(&opts.JelouAPIKey, "jelou-api-key", opts.JelouAPIKey, "Jelou `key` accepted in the x-api-key header")
+	fs.StringVar(&opts.JelouClientID, "jelou-client-id", opts.JelouClientID, "Jelou client `id` accepted with HTTP Basic auth")
+	fs.StringVar(&opts.JelouClientSecret, "jelou-client-secret", opts.JelouClientSecret, "Jelou client `secret` accepted with HTTP Basic auth")
+	fs.StringVar(&opts.JelouShape, "jelou-shape", opts.JelouShape, "Jelou response `shape`: envelope or flat")
+	fs.BoolVar(&opts.JelouSparseGet, "jelou-sparse-get", false, "answer Jelou GETs as the get page's example does: only brainId, webhookUrl, createdAt, updatedAt")
+	fs.StringVar(&opts.JurichatToken, "jurichat-token", opts.JurichatToken, "JuriChat `token` accepted as Authorization: Bearer")
+	fs.StringVar(&opts.JurichatAPIKey, "jurichat-api-key", opts.JurichatAPIKey, "JuriChat `key` accepted in the x-jurichat-api-key header")
+	fs.Func("jelou-project-key", "bind a Jelou API key to one project, as `PROJECT=KEY` (repeatable): that project accepts only "+
+		"this key, the key is refused for every other project (401), and projects without a key of their own keep "+
+		"accepting -jelou-api-key (default: -jelou-api-key for every project)",
+		func(s string) error {
+			project, key, err := emulator.ParseProjectKey(s)
+			if err != nil {
+				return err
+			}
+			if _, dup := opts.JelouProjectKeys[project]; dup {
+				return fmt.Errorf("project %q is given a key twice", project)
+			}
+			if opts.JelouProjectKeys == nil {
+				opts.JelouProjectKeys = map[string]string{}
+			}
+			opts.JelouProjectKeys[project] = key
+			return nil
+		})
+	quiet := fs.Bool("quiet", false, "do not log one line per request to stderr")
+	var faults emulator.FaultSpec
+	fs.Func("faults", "inject faults into vendor requests: comma-separated `kind=probability` pairs, kinds an HTTP "+
+		"status 400-599, reset (drop the connection before acting) or commit-reset (act, then drop it); "+
+		"e.g. 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02",
+		func(s string) error {
+			spec, err := emulator.ParseFaults(s)
+			if err != nil {
+				return err
+			}
+			faults, opts.Faults = spec, spec.String()
+			return nil
+		})
+	fs.Func("latency", "`duration` to wait before handling each vendor request, e.g. 20ms (default none)", func(s string) error {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New("want a duration such as 20ms or 1s")
+		case d < 0:
+			return errors.New("must not be negative")
+		}
+		opts.Latency = d
+		return nil
+	})
+	fs.Func("answer-latency", "`duration` to hold the answer of each vendor request that changes something (not GET) "+
+		"after acting on it, e.g. 2s: the change is stored at once, the answer comes later (default none)", func(s string) error {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New("want a duration such as 500ms or 2s")
+		case d < 0:
+			return errors.New("must not be negative")
+		}
+		opts.AnswerLatency = d
+		return nil
+	})
+	fs.Func("rate-limit", "vendor requests per second per credential (`N`, in bursts of up to max(1, N)); beyond it HTTP 429 with Retry-After (default unlimited)", func(s string) error {
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(n >= 0) || math.IsInf(n, 0) {
+			return errors.New("want a number of requests per second, at least 0 (0: unlimited)")
+		}
+		opts.RateLimit = n
+		return nil
+	})
+	fs.Int64Var(&opts.Seed, "seed", opts.Seed, "`seed` of the fault draws: the same seed injects the same faults into the same sequence of requests")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage // the flag package has printed the problem and the usage
+	}
+	usage := func(err error) error {
+		fmt.Fprintln(stderr, "emulator:", err)
+		fs.Usage()
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return usage(fmt.Errorf("unexpected arguments: %q", fs.Args()))
+	}
+	if err := opts.Validate(); err != nil {
+		return usage(err)
+	}
+	if err := emulator.CheckListenAddr(*addr); err != nil {
+		return usage(fmt.Errorf("-addr: %w", err))
+	}
+	if !*quiet {
+		opts.RequestLog = stderr
+	}
+
+	srv, err := emulator.Start(ctx, *addr, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "emulator listening on %s\n", srv.URL)
+	fmt.Fprintf(stdout, "jelou base_url: %s\n", srv.JelouURL())
+	fmt.Fprintf(stdout, "jurichat base_url: %s\n", srv.JurichatURL())
+	if len(opts.JelouProjectKeys) > 0 {
+		// The projects only: keys are never printed.
+		fmt.Fprintf(stdout, "jelou projects with their own key: %s\n", strings.Join(slices.Sorted(maps.Keys(opts.JelouProjectKeys)), ", "))
+	}
+	if line := faultLine(faults, opts); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
+	return srv.Wait()
+}
+
+// faultLine describes the active fault injection, or is empty when there is none.
+func faultLine(faults emulator.FaultSpec, opts emulator.Options) string {
+	var parts []string
+	if len(faults) > 0 {
+		parts = append(parts, strings.ReplaceAll(faults.String(), ",", " "), fmt.Sprintf("seed=%d", opts.Seed))
+	}
+	if opts.Latency > 0 {
+		parts = append(parts, "latency="+opts.Latency.String())
+	}
+	if opts.AnswerLatency > 0 {
+		parts = append(parts, "answer-latency="+opts.AnswerLatency.String())
+	}
+	if opts.RateLimit > 0 {
+		parts = append(parts, "rate-limit="+strconv.FormatFloat(opts.RateLimit, 'g', -1, 64)+"/s")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "faults: " + strings.Join(parts, " ")
+}
