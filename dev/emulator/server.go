@@ -2,15 +2,10 @@ package emulator
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log"
-	"net"
-	"net/http"
-	"sync"
-	"time"
 
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/loopback"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
@@ -26,16 +21,12 @@ func CheckListenAddr(addr string) error {
 		"the emulator listens only on 127.0.0.1, [::1] or localhost because its credentials are public defaults")
 }
 
-// Server is an Emulator listening on loopback.
+// Server is an Emulator listening on loopback: URL is http://127.0.0.1:PORT,
+// Close stops it (and the Emulator's background deliveries), Wait waits for
+// it to stop.
 type Server struct {
 	*Emulator
-	URL string // http://127.0.0.1:PORT
-
-	srv       *http.Server
-	serveDone chan struct{} // closed when Serve has returned
-	serveErr  error         // set before serveDone is closed
-	stopped   chan struct{} // closed when Close has finished
-	closeOnce sync.Once
+	*loopback.Server
 }
 
 // Start listens on addr (loopback only; "127.0.0.1:0" picks a free port) and
@@ -47,47 +38,21 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	if err := CheckListenAddr(addr); err != nil {
 		return nil, err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: listen on %s: %w", addr, err)
-	}
-	// "localhost" could resolve to anything: check what was actually bound.
-	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
-		_ = ln.Close()
-		return nil, fmt.Errorf("%w: %q resolved to %s", ErrNotLoopback, addr, ln.Addr())
-	}
-
 	emu := New(opts)
 	errorLog := log.New(io.Discard, "", 0)
 	if opts.RequestLog != nil {
 		errorLog = log.New(opts.RequestLog, "", log.LstdFlags)
 	}
-	s := &Server{
-		Emulator: emu,
-		URL:      "http://" + ln.Addr().String(),
-		srv: &http.Server{
-			Handler:           emu,
-			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          errorLog,
-		},
-		serveDone: make(chan struct{}),
-		stopped:   make(chan struct{}),
+	srv, err := loopback.Listen(ctx, addr, loopback.Config{
+		Name:     "emulator",
+		Handler:  emu,
+		ErrorLog: errorLog,
+		OnStop:   emu.Stop,
+	})
+	if err != nil {
+		return nil, err
 	}
-	go func() {
-		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			s.serveErr = err
-		}
-		close(s.serveDone)
-	}()
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-s.serveDone:
-		}
-		_ = s.Close()
-	}()
-	return s, nil
+	return &Server{Emulator: emu, Server: srv}, nil
 }
 
 // JelouURL is the Jelou base URL: URL + "/jelou".
@@ -95,26 +60,3 @@ func (s *Server) JelouURL() string { return s.URL + "/jelou" }
 
 // JurichatURL is the JuriChat base URL: URL + "/jurichat".
 func (s *Server) JurichatURL() string { return s.URL + "/jurichat" }
-
-// Close stops the server, letting in-flight requests finish for up to five
-// seconds, and returns the serve error, if any. It is safe to call more than once.
-func (s *Server) Close() error {
-	s.closeOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := s.srv.Shutdown(ctx); err != nil {
-			_ = s.srv.Close()
-		}
-		<-s.serveDone
-		s.Stop()
-		close(s.stopped)
-	})
-	return s.Wait()
-}
-
-// Wait blocks until the server has stopped (its context cancelled, Close
-// called, or a serve error) and returns the serve error, if any.
-func (s *Server) Wait() error {
-	<-s.stopped
-	return s.serveErr
-}

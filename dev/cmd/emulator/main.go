@@ -19,31 +19,22 @@ import (
 	"maps"
 	"math"
 	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/loopback"
 )
 
 // errUsage marks a command-line mistake that run has already reported with the usage text.
-var errUsage = errors.New("usage error")
+var errUsage = loopback.ErrUsage
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	switch {
-	case err == nil:
-	case errors.Is(err, errUsage):
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "emulator:", err)
-		os.Exit(1)
-	}
+	loopback.Main("emulator", func(ctx context.Context, args []string) error {
+		return run(ctx, args, os.Stdout, os.Stderr)
+	})
 }
 
 // run parses args, serves until ctx is cancelled, and returns nil on a clean stop.

@@ -19,10 +19,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/loopback"
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/receiver"
 )
 
@@ -36,20 +35,13 @@ const (
 
 const defaultAddr = "127.0.0.1:8090"
 
-var errUsage = errors.New("usage error")
+// errUsage marks a command-line mistake that has already been reported with the usage text.
+var errUsage = loopback.ErrUsage
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	switch {
-	case err == nil:
-	case errors.Is(err, errUsage):
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "receiver:", err)
-		os.Exit(1)
-	}
+	loopback.Main("receiver", func(ctx context.Context, args []string) error {
+		return run(ctx, args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	})
 }
 
 const usageText = `usage:
