@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // Event is an entry of the JuriChat event catalogue (GET /webhooks/events).
@@ -293,7 +295,7 @@ func parseHookInput(body map[string]json.RawMessage, create bool) (hookInput, st
 			for _, name := range slices.Sorted(maps.Keys(fields)) {
 				v, isStr := asString(fields[name])
 				switch {
-				case !validHeaderName(name):
+				case !validation.HeaderName(name):
 					return in, fmt.Sprintf("body/headers has an invalid HTTP header name: %q", name)
 				case !isStr || isNull(fields[name]):
 					return in, fmt.Sprintf("body/headers/%s must be string", name)
@@ -306,22 +308,6 @@ func parseHookInput(body map[string]json.RawMessage, create bool) (hookInput, st
 		}
 	}
 	return in, ""
-}
-
-// validHeaderName reports whether name is an RFC 9110 token.
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, c := range []byte(name) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // readHookBody decodes the body; anything but a JSON object is a 400.

@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // reservedHeaders are the headers JuriChat (or HTTP itself) sets on every
@@ -22,23 +24,6 @@ var reservedHeaders = map[string]string{
 	"user-agent":           "JuriChat identifies its deliveries with its own User-Agent",
 	"x-jurichat-signature": "it carries the HMAC-SHA256 signature of the body, computed with the webhook's secret",
 	"x-jurichat-delivery":  "it carries the unique delivery id receivers de-duplicate with",
-}
-
-// validHeaderName reports whether name is an HTTP header name: an RFC 7230
-// token.
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, c := range []byte(name) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // headersValidator checks custom delivery headers: valid names, no two names
@@ -72,7 +57,7 @@ func (headersValidator) ValidateMap(_ context.Context, req validator.MapRequest,
 	for _, name := range names {
 		lower := strings.ToLower(name)
 		switch reason, reserved := reservedHeaders[lower]; {
-		case !validHeaderName(name):
+		case !validation.HeaderName(name):
 			resp.Diagnostics.AddAttributeError(req.Path, "Invalid Header Name",
 				fmt.Sprintf("%s has the header name %q, which is not a valid HTTP header name. A name is one or more "+
 					"letters, digits or any of !#$%%&'*+-.^_`|~ (no spaces, colons or other separators).", req.Path, name))

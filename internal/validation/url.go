@@ -1,6 +1,7 @@
-// Package validation holds the URL rules the project shares: webhook URLs
+// Package validation holds the input rules the project shares: webhook URLs
 // (where a vendor delivers events), API base URLs (where the providers send
-// credentials) and loopback listen addresses (the emulator, the receiver).
+// credentials), loopback listen addresses (the emulator, the receiver) and
+// HTTP header names (custom delivery headers).
 // It imports no Terraform package, so the emulator can use it; the
 // providers' framework validators wrap it in internal/providerutil.
 package validation
