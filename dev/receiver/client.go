@@ -45,13 +45,7 @@ func NewClient(baseURL string) (*Client, error) {
 // admin token. Connection failures are retried for a few seconds (the
 // receiver may be starting). Errors never contain the secrets.
 func (c *Client) Register(ctx context.Context, adminToken, vendor, name string, ep Endpoint) error {
-	if !ValidVendor(vendor) {
-		return fmt.Errorf("unknown vendor %q: want %s or %s", vendor, VendorJelou, VendorJurichat)
-	}
-	if !ValidName(name) {
-		return fmt.Errorf("invalid endpoint name %q: use 1-64 letters, digits, '.', '_' or '-'", name)
-	}
-	if err := ep.Validate(vendor); err != nil {
+	if err := checkRegistration(vendor, name, ep); err != nil {
 		return err
 	}
 	if adminToken == "" {

@@ -204,8 +204,9 @@ func New(opts Options) (*Receiver, error) {
 // ServeHTTP implements http.Handler.
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.handler.ServeHTTP(w, req) }
 
-// Register sets (or replaces) the endpoint for vendor/name.
-func (r *Receiver) Register(vendor, name string, ep Endpoint) error {
+// checkRegistration checks that vendor/name can be registered with ep.
+// Error messages never contain the endpoint's values.
+func checkRegistration(vendor, name string, ep Endpoint) error {
 	if !ValidVendor(vendor) {
 		return fmt.Errorf("unknown vendor %q: want %s or %s", vendor, VendorJelou, VendorJurichat)
 	}
@@ -213,6 +214,14 @@ func (r *Receiver) Register(vendor, name string, ep Endpoint) error {
 		return fmt.Errorf("invalid endpoint name %q: use 1-64 letters, digits, '.', '_' or '-'", name)
 	}
 	if err := ep.Validate(vendor); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Register sets (or replaces) the endpoint for vendor/name.
+func (r *Receiver) Register(vendor, name string, ep Endpoint) error {
+	if err := checkRegistration(vendor, name, ep); err != nil {
 		return err
 	}
 	r.mu.Lock()
