@@ -80,29 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			faults, opts.Faults = spec, spec.String()
 			return nil
 		})
-	fs.Func("latency", "`duration` to wait before handling each vendor request, e.g. 20ms (default none)", func(s string) error {
-		d, err := time.ParseDuration(s)
-		switch {
-		case err != nil:
-			return errors.New("want a duration such as 20ms or 1s")
-		case d < 0:
-			return errors.New("must not be negative")
-		}
-		opts.Latency = d
-		return nil
-	})
+	fs.Func("latency", "`duration` to wait before handling each vendor request, e.g. 20ms (default none)",
+		durationFlag(&opts.Latency, "20ms or 1s"))
 	fs.Func("answer-latency", "`duration` to hold the answer of each vendor request that changes something (not GET) "+
-		"after acting on it, e.g. 2s: the change is stored at once, the answer comes later (default none)", func(s string) error {
-		d, err := time.ParseDuration(s)
-		switch {
-		case err != nil:
-			return errors.New("want a duration such as 500ms or 2s")
-		case d < 0:
-			return errors.New("must not be negative")
-		}
-		opts.AnswerLatency = d
-		return nil
-	})
+		"after acting on it, e.g. 2s: the change is stored at once, the answer comes later (default none)",
+		durationFlag(&opts.AnswerLatency, "500ms or 2s"))
 	fs.Func("rate-limit", "vendor requests per second per credential (`N`, in bursts of up to max(1, N)); beyond it HTTP 429 with Retry-After (default unlimited)", func(s string) error {
 		n, err := strconv.ParseFloat(s, 64)
 		if err != nil || !(n >= 0) || math.IsInf(n, 0) {
@@ -151,6 +133,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, line)
 	}
 	return srv.Wait()
+}
+
+// durationFlag parses a flag's value into *dst: a duration, not negative;
+// examples is what the error suggests instead.
+func durationFlag(dst *time.Duration, examples string) func(string) error {
+	return func(s string) error {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New("want a duration such as " + examples)
+		case d < 0:
+			return errors.New("must not be negative")
+		}
+		*dst = d
+		return nil
+	}
 }
 
 // faultLine describes the active fault injection, or is empty when there is none.
