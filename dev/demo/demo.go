@@ -504,6 +504,16 @@ func (d *demo) fire(ctx context.Context, client *http.Client, t *trigger) error 
 	return nil
 }
 
+// receiverDeliveries asks the receiver, over HTTP, for the deliveries it has
+// recorded.
+func (d *demo) receiverDeliveries(ctx context.Context) ([]receiver.Delivery, error) {
+	client, err := receiver.NewClient(d.rcv.URL)
+	if err != nil {
+		return nil, err
+	}
+	return client.Deliveries(ctx)
+}
+
 // ---- step 5 ----
 
 type verdictCounts struct {
@@ -513,11 +523,7 @@ type verdictCounts struct {
 func (d *demo) stepVerdicts(ctx context.Context) error {
 	d.con.printf(`The receiver's record (GET %s/_receiver/deliveries), against what was sent:
 `, d.rcv.URL)
-	client, err := receiver.NewClient(d.rcv.URL)
-	if err != nil {
-		return err
-	}
-	got, err := client.Deliveries(ctx)
+	got, err := d.receiverDeliveries(ctx)
 	if err != nil {
 		return err
 	}
@@ -647,11 +653,7 @@ must verify, and one signed with the old secret must be rejected.
 	// A delivery Jelou signs now, and one signed with the previous secret
 	// (as a sender still holding it would): the receiver must accept the
 	// first and reject the second.
-	client, err := receiver.NewClient(d.rcv.URL)
-	if err != nil {
-		return err
-	}
-	seen, err := client.Deliveries(ctx)
+	seen, err := d.receiverDeliveries(ctx)
 	if err != nil {
 		return err
 	}
@@ -668,7 +670,7 @@ must verify, and one signed with the old secret must be rejected.
 	}
 	d.rcv.waitDelivery(3 * time.Second)
 
-	got, err := client.Deliveries(ctx)
+	got, err := d.receiverDeliveries(ctx)
 	if err != nil {
 		return err
 	}
