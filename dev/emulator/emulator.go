@@ -1,5 +1,5 @@
 // Package emulator is an in-memory emulator of the two vendor APIs this project
-// manages, faithful to the contracts in shared/api/:
+// manages, faithful to their published contracts:
 //
 //   - the Jelou External Support Panel API, mounted at /jelou
 //     (POST|GET|PATCH|DELETE /jelou/v1/external-support/{projectId} and

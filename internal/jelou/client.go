@@ -50,9 +50,8 @@ type Config struct {
 	// MaxRetries bounds how many more creates CreateIntegration sends while
 	// settling one whose answer was lost, and how many more regenerates
 	// RegenerateSigningSecret sends after one whose answer was lost; the
-	// same setting, with the same
-	// meaning, as transport.Options.MaxRetries (0:
-	// transport.DefaultMaxRetries; negative: never).
+	// same setting, with the same meaning, as transport.Options.MaxRetries
+	// (0: transport.DefaultMaxRetries; negative: never).
 	MaxRetries int
 }
 

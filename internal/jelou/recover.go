@@ -10,61 +10,28 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )
 
-// CreateIntegration creates the project's integration. The result carries
-// SigningSecret (from the create's answer, or from a regenerate, see below).
-// A second create for the same project fails with ErrConflict.
+// CreateIntegration creates the project's integration and returns it with
+// SigningSecret. A second create for the same project fails with ErrConflict.
 //
-// # Creates whose outcome is unknown
+// A create whose outcome is unknown (transport.ErrOutcomeUnknown), or a
+// create sent again and answered 409, is settled by reading the project's
+// integration (docs-dev/ARCHITECTURE.md, "Interrupted creates"). Nothing is
+// ever deleted:
+//   - 404: the create is sent again, at most Config.MaxRetries times in all.
+//   - An integration provably this call's (createdAt at or after the first
+//     send less transport.CreateClockSkew, and the webhookUrl and authType
+//     sent, no_auth when none was): its lost secret is regenerated in place
+//     (RegenerateSigningSecret, with a budget of its own) and the result
+//     carries Recovery.Regenerated.
+//   - Any other integration, including one without a readable createdAt, is
+//     not touched: *UnprovenIntegrationError (ErrUnprovenIntegration).
+//   - The read or the regenerate fails: *CreateRecoveryError, which wraps
+//     ErrOutcomeUnknown, the create's error and the failure.
 //
-// The transport never sends a create again once it may have reached the
-// server (see transport.NewHTTPClient): a connection reset, EOF or timeout
-// after the request was written, a 2xx answer cut short, or a 500, 502 or
-// 504 answer leave it unknown whether Jelou stored the integration
-// (transport.ErrOutcomeUnknown). Jelou allows one integration per project and
-// returns its signing secret only in the create's and the regenerate's
-// answers, so an integration stored by a create whose answer was lost works
-// but signs with a secret nobody has. CreateIntegration settles the outcome
-// by reading the project's integration (GET), and never deletes anything:
-//
-//  1. 404, nothing stored: sending the create again is safe, and it is sent
-//     again.
-//  2. An integration that this call provably created: its createdAt is at
-//     or after the moment the first create was sent, less
-//     transport.CreateClockSkew (one minute, for the difference between
-//     Jelou's clock and ours), AND its webhookUrl and authType are those
-//     sent (authType no_auth when none was sent). Its secret is lost, so it
-//     is regenerated in place (RegenerateSigningSecret): the result is that
-//     integration with the new secret, and Recovery.Regenerated names it.
-//  3. An integration that cannot be proven to be this call's: created
-//     before (it existed already, and the lost answer was a 409), different
-//     values (someone else's), or a createdAt missing or unreadable. It is
-//     never touched, not even regenerated. The error
-//     (*UnprovenIntegrationError, ErrUnprovenIntegration) explains why, so
-//     that the user can adopt it (import by project id, then regenerate its
-//     secret) or remove it.
-//  4. A create sent again that is answered 409 Conflict means an earlier
-//     attempt landed after all (or someone else's create did): the
-//     integration is read and judged as in 2 and 3.
-//  5. Reading or regenerating fails: the error (*CreateRecoveryError) wraps
-//     ErrOutcomeUnknown, the create's error and the failure, and says what
-//     to do by hand.
-//
-// # Stopped creates
-//
-// When ctx ends while the create is in flight (Terraform stops the provider
-// on an interrupt, which cancels the request), the answer is lost although
-// Jelou may have stored the integration. The reading (and the regenerate of
-// step 2) then run on a context of their own (transport.Settler: detached
-// from ctx, bounded by transport.SettleTimeout), so that an integration this
-// create provably stored is returned with a fresh secret and
-// Recovery.Stopped set, and lands in state complete. An integration not
-// proven to be this create's is still never touched (step 3). A stopped
-// create is never sent again: when nothing was stored, the error
-// (*StoppedCreateError) says so.
-//
-// Creates are sent again at most Config.MaxRetries times in all, and only
-// after a read found nothing; the regenerate has its own budget of the same
-// size (see RegenerateSigningSecret).
+// When ctx ends with a create in flight, the read and the regenerate run on
+// a transport.Settler context (bounded by transport.SettleTimeout), a
+// provable integration is returned with Recovery.Stopped, and the create is
+// never sent again: nothing stored gives *StoppedCreateError.
 func (c *Client) CreateIntegration(ctx context.Context, projectID string, req CreateIntegrationRequest) (*Integration, error) {
 	p, err := integrationPath(projectID)
 	if err != nil {

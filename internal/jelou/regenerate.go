@@ -29,19 +29,16 @@ type RegeneratedSecret struct {
 // webhook URL, authentication) stays. It fails with ErrNotFound when the
 // project has no integration.
 //
-// A regenerate is safe to repeat: each one invalidates the secret before it,
-// and the last answer received holds the current one. So when an attempt's
-// outcome is unknown (the connection failed after the request may have
-// arrived, a 500, 502 or 504 answer, or a 2xx answer that cannot be read), the
-// request is sent again, at most Config.MaxRetries more times. When that
-// budget runs out, the error (*RegenerateError) says that the secret may
-// have changed already, so that the one kept so far may no longer verify.
+// An attempt whose outcome is unknown (transport.ErrOutcomeUnknown, or a 2xx
+// answer that cannot be read) is sent again, at most Config.MaxRetries more
+// times: a regenerate is safe to repeat, and the last answer received holds
+// the current secret. When the budget runs out, *RegenerateError says the
+// secret may have changed already.
 //
-// When ctx ends while a regenerate is in flight (the operation was stopped),
-// the attempts go on, within the same budget, on a context of their own
-// (transport.Settler, bounded by transport.SettleTimeout): Jelou may have
-// invalidated the secret already, and only a received answer holds the one
-// it signs with now.
+// When ctx ends with a regenerate in flight, the attempts go on within the
+// same budget on a transport.Settler context (bounded by
+// transport.SettleTimeout): only a received answer holds the secret Jelou
+// signs with now.
 func (c *Client) RegenerateSigningSecret(ctx context.Context, projectID string) (*RegeneratedSecret, error) {
 	settler := transport.NewSettlerTimeout(ctx, c.settleTimeout)
 	defer settler.Close()

@@ -19,62 +19,32 @@ const maxCandidates = 10
 
 // CreateWebhook creates a webhook. The result carries Secret and Headers.
 //
-// # Creates whose outcome is unknown
+// A create whose outcome is unknown (transport.ErrOutcomeUnknown) is never
+// sent again blindly: it is settled by reading back (docs-dev/ARCHITECTURE.md,
+// "Interrupted creates"). The candidates are the listed webhooks (GET
+// /webhooks) that match what was sent (name, url, events as a set, isActive,
+// true when not sent, and description, absent and empty alike) and were
+// created at or after the first send less transport.CreateClockSkew; each,
+// at most maxCandidates, is read (GET /webhooks/{id}) to compare the headers
+// too (names case-insensitively, values exactly) and to get its secret.
+//   - One candidate: returned, secret included, with Recovery.Adopted.
+//   - None: the create is sent again, at most Config.MaxRetries times in
+//     all, each new unknown outcome settled against the same first send.
+//     When the budget runs out the error says nothing was created.
+//   - Several: none is adopted: *AmbiguousCreateError (ErrAmbiguousCreate)
+//     lists their ids.
+//   - The reading fails, or a match has no readable createdAt:
+//     *CreateRecoveryError, which wraps ErrOutcomeUnknown, the create's error
+//     and the reading's.
 //
-// The transport never sends a create again once it may have reached the
-// server (see transport.NewHTTPClient): a connection reset, EOF or timeout
-// after the request was written, a 2xx answer cut short, or a 500, 502 or
-// 504 answer leave it unknown whether JuriChat stored the webhook
-// (transport.ErrOutcomeUnknown). Sending it again blindly could create a
-// duplicate that keeps receiving events with a secret nobody holds; giving up
-// could leave an orphan. So CreateWebhook settles the outcome by reading
-// back:
+// When ctx ends with a create in flight, the reading back runs on a
+// transport.Settler context (bounded by transport.SettleTimeout), a single
+// candidate is returned with Recovery.Stopped, and the create is never sent
+// again: nothing stored gives *StoppedCreateError.
 //
-//  1. It lists the webhooks (GET /webhooks) and keeps those matching what
-//     was sent: name, url, events (as a set), isActive (true when not
-//     sent) and description (absent and empty are the same), created at or
-//     after the moment the first create was sent, less
-//     transport.CreateClockSkew (one minute: the API's clock and ours
-//     differ a little, and it truncates times). Older matches existed before
-//     this create and are not its doing.
-//  2. The list carries no headers, so each match (at most ten) is read
-//     (GET /webhooks/{id}) and its headers compared with those sent (names
-//     case-insensitively, values exactly); the read also re-checks the
-//     fields above and returns the secret.
-//  3. Exactly one match: the lost create stored it. It is returned, secret
-//     included, with Recovery.Adopted set: adopted, not duplicated.
-//  4. None: nothing was stored, so sending the create again is safe. It is
-//     sent again at most Config.MaxRetries times in all, and each new
-//     unknown outcome is settled the same way (still against the moment the
-//     first create was sent, so a late-landing earlier attempt is found
-//     too). When the budget runs out the error says that nothing was
-//     created.
-//  5. Several matches: identical webhooks were created at about the same
-//     time, by this create and at least one other client, or by other
-//     clients only. Which one is ours cannot be told, so none is adopted:
-//     the error (*AmbiguousCreateError, ErrAmbiguousCreate) lists their ids
-//     for the user to adopt one (import) and delete the others.
-//  6. The reading back itself fails: the error (*CreateRecoveryError)
-//     wraps ErrOutcomeUnknown, the create's error and the reading's, and
-//     says how to check by hand.
-//
-// # Stopped creates
-//
-// When ctx ends while the create is in flight (Terraform stops the provider
-// on an interrupt, which cancels the request), the answer is lost although
-// JuriChat may have stored the webhook. The reading back above then runs on a
-// context of its own (transport.Settler: detached from ctx, bounded by
-// transport.SettleTimeout), so that a webhook this create stored is adopted
-// and returned, secret included, with Recovery.Stopped set, rather than left
-// as an orphan next to the duplicate the next apply would create. A stopped
-// create is never sent again: when nothing was stored, the error
-// (*StoppedCreateError) says so; the other outcomes are those of steps 5 and 6.
-//
-// A match whose createdAt cannot be read is not evidence either way; it makes
-// the outcome unsettled (step 6) rather than risk a duplicate. The check
-// relies on the list reflecting a webhook as soon as the create stored it
-// (read-after-write consistency, which the API's documentation neither
-// promises nor denies).
+// The settling relies on the list showing a webhook as soon as its create
+// stored it (read-after-write consistency, which the API's documentation
+// neither promises nor denies).
 func (c *Client) CreateWebhook(ctx context.Context, req CreateWebhookRequest) (*Webhook, error) {
 	if req.Events == nil {
 		req.Events = []string{} // let the server say "at least one event", not "must be an array"

@@ -8,16 +8,11 @@ import (
 
 // SettleTimeout bounds, in all, the requests a client sends to settle a
 // change whose answer was lost because its context ended (Terraform stops
-// the provider on SIGINT or SIGTERM, and the RPC contexts are cancelled).
-//
-// Five seconds: CI runners give a cancelled job a short grace period before
-// killing it (GitHub Actions sends SIGINT, then SIGTERM 7.5 s later, then
-// SIGKILL 2.5 s after that; GitLab and Buildkite allow similar or more), and
-// Terraform still has to write its state after the provider answers. A
-// settle is one or two reads and at most a regenerate, milliseconds against a
-// healthy API; five seconds leaves room for a slow one and still ends well
-// within the first 7.5 s. When it runs out, the operation ends with the error
-// it would have had without settling (the outcome is unknown).
+// the provider on SIGINT or SIGTERM, and the RPC contexts are cancelled). It
+// must end well within the grace a CI runner gives a cancelled job before
+// SIGTERM (7.5 s on GitHub Actions), so that Terraform can still write its
+// state. When it runs out, the operation ends with the error it would have
+// had without settling (the outcome is unknown).
 const SettleTimeout = 5 * time.Second
 
 // Settler hands a client the context to settle a change on. While the
