@@ -217,16 +217,14 @@ func (c *Client) GetIntegration(ctx context.Context, projectID string) (*Integra
 // UpdateIntegration changes the fields set in req and returns the integration
 // (without SigningSecret).
 //
-// When ctx ends while the PATCH is in flight (the operation was stopped), its
-// answer is lost although Jelou may have applied it. It is then settled on a
-// context of its own (transport.Settler, bounded by transport.SettleTimeout):
-// the integration is read, and when it carries the webhookUrl and authType
-// sent, the change was applied and the integration read is returned; when it
-// does not, the change was not applied and the error (*StoppedUpdateError,
-// Read) says so. A PATCH whose fields cannot be read back (only the
-// authorization, which Jelou never returns, or only authType against the
-// sparse GET) sets absolute values, so it is sent once more on that context,
-// and its answer is returned.
+// When ctx ends with the PATCH in flight, it is settled on a
+// transport.Settler context (bounded by transport.SettleTimeout): the
+// integration is read, and when it carries the webhookUrl and authType sent
+// the integration read is returned; otherwise *StoppedUpdateError says
+// whether it was not applied (Read) or the read failed (CheckErr). A PATCH
+// whose fields cannot be read back (only the authorization, which Jelou never
+// returns, or only authType against the sparse GET) sets absolute values, so
+// it is sent once more on that context instead, and its answer is returned.
 func (c *Client) UpdateIntegration(ctx context.Context, projectID string, req UpdateIntegrationRequest) (*Integration, error) {
 	p, err := integrationPath(projectID)
 	if err != nil {

@@ -171,13 +171,11 @@ func (c *Client) GetWebhook(ctx context.Context, id string) (*Webhook, error) {
 // UpdateWebhook changes the fields set in req (see UpdateWebhookRequest) and
 // returns the webhook, without Secret.
 //
-// When ctx ends while the PATCH is in flight (the operation was stopped), its
-// answer is lost although JuriChat may have applied it. The webhook is then
-// read back on a context of its own (transport.Settler, bounded by
-// transport.SettleTimeout): when it carries every value sent, the change was
-// applied and the webhook read is returned; when it does not, the change was
-// not applied, and the error (*StoppedUpdateError, Applied false) says so.
-// Either way the caller can record what the server has.
+// When ctx ends with the PATCH in flight, the webhook is read back on a
+// transport.Settler context (bounded by transport.SettleTimeout): when it
+// carries every value sent, the change was applied and the webhook read is
+// returned; otherwise *StoppedUpdateError says whether it was not applied
+// (Read) or the read failed (CheckErr).
 func (c *Client) UpdateWebhook(ctx context.Context, id string, req UpdateWebhookRequest) (*Webhook, error) {
 	seg, err := segment("webhook ID", id)
 	if err != nil {

@@ -52,8 +52,8 @@ type Options struct {
 
 // NewHTTPClient returns an *http.Client that retries on 429, 502, 503, 504
 // (and 500 for idempotent requests) and connection failures, at most
-// MaxRetries times, with exponential
-// backoff and jitter between RetryWaitMin and RetryWaitMax. It honours
+// MaxRetries times, with exponential backoff and jitter between
+// RetryWaitMin and RetryWaitMax. It honours
 // Retry-After (seconds or an HTTP date): the retry waits exactly that long,
 // and a Retry-After longer than RetryWaitMax ends the retries instead of
 // being cut short. The request context cancels an attempt or a wait at once.
