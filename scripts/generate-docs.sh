@@ -6,13 +6,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+. scripts/lib.sh
 tfplugindocs="${TFPLUGINDOCS:-$root/.tools/bin/tfplugindocs}"
 cli="$(./scripts/ensure-cli.sh)"
 # The schemas of identities, list resources and actions reach
 # `providers schema -json` only from Terraform 1.14 on; an older CLI would
 # silently drop their documentation.
-read -r product version < <("$cli" version 2>/dev/null | sed -n '1s/^\(Terraform\|OpenTofu\) v\([0-9.]*\).*/\1 \2/p')
-if [ "$product" != Terraform ] || [ "$(printf '1.14.0\n%s\n' "$version" | sort -V | head -n1)" != 1.14.0 ]; then
+read -r product version < <(cli_version "$cli")
+if [ "$product" != Terraform ] || ! version_at_least 1.14.0 "$version"; then
   echo "generating the docs needs Terraform 1.14 or later (for the identity, list resource and action schemas);" \
     "$cli is $product $version. Point TF_ACC_TERRAFORM_PATH at a newer terraform." >&2
   exit 1
@@ -20,20 +21,8 @@ fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/bin" "$tmp/work"
-go build -o "$tmp/bin/terraform-provider-jelou" .
-cp "$tmp/bin/terraform-provider-jelou" "$tmp/bin/terraform-provider-jurichat"
-cat > "$tmp/tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/externalsupport/jelou"    = "$tmp/bin"
-    "registry.terraform.io/externalsupport/jurichat" = "$tmp/bin"
-    "registry.opentofu.org/externalsupport/jelou"    = "$tmp/bin"
-    "registry.opentofu.org/externalsupport/jurichat" = "$tmp/bin"
-  }
-  direct {}
-}
-TFRC
+mkdir -p "$tmp/work"
+build_dev_providers "$tmp"
 cat > "$tmp/work/main.tf" <<'HCL'
 terraform {
   required_providers {

@@ -13,31 +13,19 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+. scripts/lib.sh
 cli="${CLI:-$(./scripts/ensure-cli.sh)}"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/bin"
-go build -o "$tmp/bin/terraform-provider-jelou" .
-cp "$tmp/bin/terraform-provider-jelou" "$tmp/bin/terraform-provider-jurichat"
-cat > "$tmp/tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/externalsupport/jelou"    = "$tmp/bin"
-    "registry.terraform.io/externalsupport/jurichat" = "$tmp/bin"
-    "registry.opentofu.org/externalsupport/jelou"    = "$tmp/bin"
-    "registry.opentofu.org/externalsupport/jurichat" = "$tmp/bin"
-  }
-  direct {}
-}
-TFRC
+build_dev_providers "$tmp"
 export TF_CLI_CONFIG_FILE="$tmp/tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 # What the CLI supports: identity imports (Terraform and OpenTofu 1.12+),
 # actions and list resources (Terraform 1.14+), .tofu files (OpenTofu).
 # Examples of what it lacks are skipped, saying so, rather than failing.
-read -r product version < <(TF_CLI_CONFIG_FILE= "$cli" version | sed -n '1s/^\(Terraform\|OpenTofu\) v\([0-9.]*\).*/\1 \2/p')
-at_least() { [ "$(printf '%s\n%s\n' "$1" "$version" | sort -V | head -n1)" = "$1" ]; }
+read -r product version < <(cli_version "$cli")
+at_least() { version_at_least "$1" "$version"; }
 has_identity=false has_actions=false
 if at_least 1.12.0; then has_identity=true; fi
 if [ "$product" = Terraform ] && at_least 1.14.0; then has_actions=true; fi
