@@ -9,13 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // Errors returned by the client match these with errors.Is. The error itself
@@ -64,76 +61,44 @@ type Client struct {
 	settleTimeout time.Duration
 }
 
-// NewClient checks cfg and returns a client. It fails when BaseURL is not a
-// valid API base URL (absolute, https unless the host is loopback, no
-// credentials, query or fragment) or when not exactly one credential mode is
-// complete. Error texts never repeat credential values.
-func NewClient(cfg Config) (*Client, error) {
-	if err := validation.BaseURL(cfg.BaseURL); err != nil {
-		return nil, fmt.Errorf("jelou: invalid BaseURL: %w", err)
-	}
-	base, err := url.Parse(cfg.BaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("jelou: invalid BaseURL: %w", err)
-	}
-
-	set := func(s string) bool { return strings.TrimSpace(s) != "" }
-	hasKey, hasID, hasSecret := set(cfg.APIKey), set(cfg.ClientID), set(cfg.ClientSecret)
-	var auth func(http.Header)
-	var redact []string
-	switch {
-	case hasKey && (hasID || hasSecret):
-		return nil, errors.New("jelou: configure either APIKey or ClientID and ClientSecret, not both")
-	case hasKey:
-		if err := checkCredential("APIKey", cfg.APIKey); err != nil {
-			return nil, err
-		}
-		key := cfg.APIKey
-		auth = func(h http.Header) { h.Set("x-api-key", key) }
-		redact = []string{key}
-	case hasID && hasSecret:
-		if err := checkCredential("ClientID", cfg.ClientID); err != nil {
-			return nil, err
-		}
-		if err := checkCredential("ClientSecret", cfg.ClientSecret); err != nil {
-			return nil, err
-		}
-		if strings.Contains(cfg.ClientID, ":") {
-			return nil, errors.New("jelou: ClientID must not contain ':' (HTTP Basic authentication cannot carry it)")
-		}
-		encoded := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
-		auth = func(h http.Header) { h.Set("Authorization", "Basic "+encoded) }
-		redact = []string{cfg.ClientSecret, encoded}
-	case hasID || hasSecret:
-		return nil, errors.New("jelou: ClientID and ClientSecret must be set together")
-	default:
-		return nil, errors.New("jelou: no credentials: set APIKey, or ClientID and ClientSecret")
-	}
-
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = transport.NewHTTPClient(transport.Options{})
-	}
-	ua := cfg.UserAgent
-	if ua == "" {
-		ua = DefaultUserAgent
-	}
-	return &Client{r: &transport.Requester{
-		HTTPClient:   hc,
-		BaseURL:      base,
-		Service:      "Jelou",
-		UserAgent:    ua,
-		Authenticate: auth,
-		ErrorMessage: errorMessage,
-		Redact:       redact,
-	}, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
+// credentialModes are Jelou's ways of authenticating; NewClient takes
+// exactly one.
+var credentialModes = []transport.CredentialMode{
+	{Name: "an API key", Sent: "sent as the x-api-key header", Fields: []string{"APIKey"}},
+	{Name: "client credentials", Sent: "sent with HTTP Basic authentication", Fields: []string{"ClientID", "ClientSecret"}},
 }
 
-func checkCredential(name, v string) error {
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		return fmt.Errorf("jelou: %s contains control characters", name)
+// NewClient checks cfg and returns a client. It fails with a
+// *transport.ConfigError when BaseURL is not a valid API base URL (see
+// transport.ParseBaseURL) or when not exactly one credential mode is
+// complete (see transport.ChooseCredentials). Error texts never repeat
+// credential values.
+func NewClient(cfg Config) (*Client, error) {
+	r, err := transport.NewRequester(transport.ClientOptions{Service: "Jelou", BaseURL: cfg.BaseURL,
+		UserAgent: cfg.UserAgent, DefaultUserAgent: DefaultUserAgent, HTTPClient: cfg.HTTPClient})
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	values := map[string]string{"APIKey": cfg.APIKey, "ClientID": cfg.ClientID, "ClientSecret": cfg.ClientSecret}
+	mode, err := transport.ChooseCredentials("jelou", credentialModes, func(f string) string { return values[f] })
+	if err != nil {
+		return nil, err
+	}
+	if mode == 0 {
+		key := cfg.APIKey
+		r.Authenticate = func(h http.Header) { h.Set("x-api-key", key) }
+		r.Redact = []string{key}
+	} else {
+		if strings.Contains(cfg.ClientID, ":") {
+			return nil, &transport.ConfigError{Service: "jelou", Problem: transport.ConfigInvalid, Field: "ClientID",
+				Reason: "it must not contain ':', which HTTP Basic authentication cannot carry"}
+		}
+		encoded := base64.StdEncoding.EncodeToString([]byte(cfg.ClientID + ":" + cfg.ClientSecret))
+		r.Authenticate = func(h http.Header) { h.Set("Authorization", "Basic "+encoded) }
+		r.Redact = []string{cfg.ClientSecret, encoded}
+	}
+	r.ErrorMessage = errorMessage
+	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
 }
 
 // Integration is a project's external support integration.

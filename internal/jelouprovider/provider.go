@@ -5,6 +5,7 @@ package jelouprovider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -21,7 +22,6 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // DefaultBaseURL is the Jelou External Support Panel API's production base URL.
@@ -140,66 +140,38 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 
 	clientCfg := jelou.Config{
-		BaseURL:   DefaultBaseURL,
-		UserAgent: "terraform-provider-jelou/" + p.version,
+		BaseURL:      DefaultBaseURL,
+		APIKey:       apiKey.Value(),
+		ClientID:     clientID.Value(),
+		ClientSecret: clientSecret.Value(),
+		UserAgent:    "terraform-provider-jelou/" + p.version,
+		HTTPClient:   transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("Jelou"))),
+		MaxRetries:   transportSettings.TransportMaxRetries(),
 	}
 	if baseURL.IsSet() {
 		clientCfg.BaseURL = baseURL.Value()
-		if err := validation.BaseURL(clientCfg.BaseURL); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Jelou Base URL",
-				"The base URL from "+baseURL.Source()+" is not valid: "+err.Error()+".")
-			return
-		}
 	}
-
-	hasKey, hasID, hasSecret := apiKey.IsSet(), clientID.IsSet(), clientSecret.IsSet()
-	switch {
-	case hasKey && (hasID || hasSecret):
-		resp.Diagnostics.AddError("Conflicting Jelou Credentials",
-			"Both an API key ("+apiKey.Source()+") and client credentials (client_id/client_secret or "+
-				EnvClientID+"/"+EnvClientSecret+") are set. Configure exactly one authentication mode: "+
-				"either api_key / "+EnvAPIKey+", or client_id + client_secret / "+EnvClientID+" + "+EnvClientSecret+".")
-		return
-	case hasKey:
-		clientCfg.APIKey = apiKey.Value()
-	case hasID && hasSecret:
-		clientCfg.ClientID, clientCfg.ClientSecret = clientID.Value(), clientSecret.Value()
-	case hasID || hasSecret:
-		missing, envVar := "client_secret", EnvClientSecret
-		if !hasID {
-			missing, envVar = "client_id", EnvClientID
-		}
-		resp.Diagnostics.AddAttributeError(path.Root(missing), "Incomplete Jelou Client Credentials",
-			"HTTP Basic authentication needs both client_id and client_secret, but "+missing+" is not set. "+
-				"Set the "+missing+" argument or the "+envVar+" environment variable, or use api_key / "+EnvAPIKey+" instead.")
-		return
-	default:
-		resp.Diagnostics.AddError("Missing Jelou Credentials",
-			"The jelou provider needs credentials. Set exactly one of: the api_key argument (or the "+EnvAPIKey+
-				" environment variable), or both client_id and client_secret (or the "+EnvClientID+" and "+
-				EnvClientSecret+" environment variables).")
+	// The client knows the rules (one complete credential mode, a valid
+	// base URL); its errors name the argument at fault.
+	client, err := jelou.NewClient(clientCfg)
+	if err != nil {
+		providerutil.ClientSettings{Provider: "jelou", Label: "Jelou", Fields: map[string]providerutil.Setting{
+			"APIKey": apiKey, "ClientID": clientID, "ClientSecret": clientSecret, "BaseURL": baseURL,
+		}}.AddClientError(&resp.Diagnostics, err)
 		return
 	}
 
 	ctx = tflog.SetField(ctx, "jelou_base_url", clientCfg.BaseURL)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "api_key", "client_secret", "client_id", "authorization")
-	tflog.Debug(ctx, "Configuring Jelou API client", map[string]any{"auth_mode": authMode(clientCfg),
+	tflog.Debug(ctx, "Configured Jelou API client", map[string]any{"auth_mode": authMode(clientCfg),
 		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
-
-	clientCfg.HTTPClient = transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("Jelou")))
-	clientCfg.MaxRetries = transportSettings.TransportMaxRetries()
-	client, err := jelou.NewClient(clientCfg)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Jelou API Client", "The Jelou API client could not be created: "+err.Error())
-		return
-	}
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.ListResourceData = client
 }
 
 func authMode(c jelou.Config) string {
-	if c.APIKey != "" {
+	if strings.TrimSpace(c.APIKey) != "" {
 		return "api_key"
 	}
 	return "client_credentials"

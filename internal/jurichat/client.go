@@ -11,10 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // Errors returned by the client match these with errors.Is. The error itself
@@ -59,64 +57,44 @@ type Client struct {
 	settleTimeout time.Duration
 }
 
-// NewClient checks cfg and returns a client. It fails when BaseURL is not a
-// valid API base URL (absolute, https unless the host is loopback, no
-// credentials, query or fragment) or when not exactly one of Token and
-// APIKey is set. Error texts never repeat credential values.
-func NewClient(cfg Config) (*Client, error) {
-	if err := validation.BaseURL(cfg.BaseURL); err != nil {
-		return nil, fmt.Errorf("jurichat: invalid BaseURL: %w", err)
-	}
-	base, err := url.Parse(cfg.BaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("jurichat: invalid BaseURL: %w", err)
-	}
+// credentialModes are JuriChat's ways of authenticating; NewClient takes
+// exactly one.
+var credentialModes = []transport.CredentialMode{
+	{Name: "a token", Sent: "sent as Authorization: Bearer", Fields: []string{"Token"}},
+	{Name: "an API key", Sent: "sent as x-jurichat-api-key", Fields: []string{"APIKey"}},
+}
 
+// NewClient checks cfg and returns a client. It fails with a
+// *transport.ConfigError when BaseURL is not a valid API base URL (see
+// transport.ParseBaseURL) or when not exactly one of Token and APIKey is set
+// (see transport.ChooseCredentials). Error texts never repeat credential
+// values.
+func NewClient(cfg Config) (*Client, error) {
+	r, err := transport.NewRequester(transport.ClientOptions{Service: "JuriChat", BaseURL: cfg.BaseURL,
+		UserAgent: cfg.UserAgent, DefaultUserAgent: DefaultUserAgent, HTTPClient: cfg.HTTPClient})
+	if err != nil {
+		return nil, err
+	}
 	// A token pasted with its scheme is accepted once, not sent as "Bearer Bearer".
 	token := strings.TrimSpace(cfg.Token)
 	if scheme, rest, _ := strings.Cut(token, " "); strings.EqualFold(scheme, "bearer") {
 		token = strings.TrimSpace(rest)
 	}
-	hasToken, hasKey := token != "", strings.TrimSpace(cfg.APIKey) != ""
-	var auth func(http.Header)
-	var redact []string
-	switch {
-	case hasToken && hasKey:
-		return nil, errors.New("jurichat: configure either Token or APIKey, not both")
-	case hasToken:
-		if strings.IndexFunc(token, unicode.IsControl) >= 0 {
-			return nil, errors.New("jurichat: Token contains control characters")
-		}
-		auth = func(h http.Header) { h.Set("Authorization", "Bearer "+token) }
-		redact = []string{token}
-	case hasKey:
-		if strings.IndexFunc(cfg.APIKey, unicode.IsControl) >= 0 {
-			return nil, errors.New("jurichat: APIKey contains control characters")
-		}
+	values := map[string]string{"Token": token, "APIKey": cfg.APIKey}
+	mode, err := transport.ChooseCredentials("jurichat", credentialModes, func(f string) string { return values[f] })
+	if err != nil {
+		return nil, err
+	}
+	if mode == 0 {
+		r.Authenticate = func(h http.Header) { h.Set("Authorization", "Bearer "+token) }
+		r.Redact = []string{token}
+	} else {
 		key := cfg.APIKey
-		auth = func(h http.Header) { h.Set("x-jurichat-api-key", key) }
-		redact = []string{key}
-	default:
-		return nil, errors.New("jurichat: no credentials: set Token or APIKey")
+		r.Authenticate = func(h http.Header) { h.Set("x-jurichat-api-key", key) }
+		r.Redact = []string{key}
 	}
-
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = transport.NewHTTPClient(transport.Options{})
-	}
-	ua := cfg.UserAgent
-	if ua == "" {
-		ua = DefaultUserAgent
-	}
-	return &Client{r: &transport.Requester{
-		HTTPClient:   hc,
-		BaseURL:      base,
-		Service:      "JuriChat",
-		UserAgent:    ua,
-		Authenticate: auth,
-		ErrorMessage: errorMessage,
-		Redact:       redact,
-	}, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
+	r.ErrorMessage = errorMessage
+	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
 }
 
 func segment(what, id string) (string, error) {

@@ -7,6 +7,7 @@ package jurichatprovider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -25,7 +26,6 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/validation"
 )
 
 // DefaultBaseURL is the JuriChat API's production base URL.
@@ -143,49 +143,30 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 	}
 
 	clientCfg := jurichat.Config{
-		BaseURL:   DefaultBaseURL,
-		UserAgent: "terraform-provider-jurichat/" + p.version,
+		BaseURL:    DefaultBaseURL,
+		Token:      token.Value(),
+		APIKey:     apiKey.Value(),
+		UserAgent:  "terraform-provider-jurichat/" + p.version,
+		HTTPClient: transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("JuriChat"))),
+		MaxRetries: transportSettings.TransportMaxRetries(),
 	}
 	if baseURL.IsSet() {
 		clientCfg.BaseURL = baseURL.Value()
-		if err := validation.BaseURL(clientCfg.BaseURL); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid JuriChat Base URL",
-				"The base URL from "+baseURL.Source()+" is not valid: "+err.Error()+".")
-			return
-		}
 	}
-
-	hasToken, hasKey := token.IsSet(), apiKey.IsSet()
-	switch {
-	case hasToken && hasKey:
-		resp.Diagnostics.AddError("Conflicting JuriChat Credentials",
-			"Both a token ("+token.Source()+") and an API key ("+apiKey.Source()+") are set. Configure exactly one "+
-				"authentication mode: either token / "+EnvToken+", or api_key / "+EnvAPIKey+".")
-		return
-	case hasToken:
-		clientCfg.Token = token.Value()
-	case hasKey:
-		clientCfg.APIKey = apiKey.Value()
-	default:
-		resp.Diagnostics.AddError("Missing JuriChat Credentials",
-			"The jurichat provider needs credentials. Set exactly one of: the token argument (or the "+EnvToken+
-				" environment variable), sent as Authorization: Bearer; or the api_key argument (or the "+EnvAPIKey+
-				" environment variable), sent as x-jurichat-api-key.")
+	// The client knows the rules (exactly one of token and api_key, a valid
+	// base URL); its errors name the argument at fault.
+	client, err := jurichat.NewClient(clientCfg)
+	if err != nil {
+		providerutil.ClientSettings{Provider: "jurichat", Label: "JuriChat", Fields: map[string]providerutil.Setting{
+			"Token": token, "APIKey": apiKey, "BaseURL": baseURL,
+		}}.AddClientError(&resp.Diagnostics, err)
 		return
 	}
 
 	ctx = tflog.SetField(ctx, "jurichat_base_url", clientCfg.BaseURL)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "api_key", "authorization", "x-jurichat-api-key", "secret", "headers")
-	tflog.Debug(ctx, "Configuring JuriChat API client", map[string]any{"auth_mode": authMode(clientCfg),
+	tflog.Debug(ctx, "Configured JuriChat API client", map[string]any{"auth_mode": authMode(clientCfg),
 		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
-
-	clientCfg.HTTPClient = transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("JuriChat")))
-	clientCfg.MaxRetries = transportSettings.TransportMaxRetries()
-	client, err := jurichat.NewClient(clientCfg)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create JuriChat API Client", "The JuriChat API client could not be created: "+err.Error())
-		return
-	}
 	data := &providerData{client: client, events: newEventCatalogue(client)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
@@ -195,7 +176,7 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 }
 
 func authMode(c jurichat.Config) string {
-	if c.Token != "" {
+	if strings.TrimSpace(c.APIKey) == "" {
 		return "token"
 	}
 	return "api_key"
