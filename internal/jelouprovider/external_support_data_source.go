@@ -92,9 +92,7 @@ func (d *externalSupportDataSource) Read(ctx context.Context, req datasource.Rea
 		if errors.Is(err, jelou.ErrNotFound) {
 			next = fmt.Sprintf("Project %q has no external support integration. Check project_id, or create one with the jelou_external_support resource.", projectID)
 		}
-		resp.Diagnostics.AddError("Error Reading Jelou External Support Integration",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err,
-				withProjectCredentialHint(projectID, err, next)))
+		apiErrors.AddError(&resp.Diagnostics, readFailure(projectID), err, next)
 		return
 	}
 

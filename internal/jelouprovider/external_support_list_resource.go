@@ -131,9 +131,8 @@ func (l *externalSupportListResource) List(ctx context.Context, req list.ListReq
 			}
 			result := req.NewListResult(ctx)
 			if err != nil {
-				result.Diagnostics.AddError("Error Reading Jelou External Support Integration",
-					apiErrors.APIErrorDetail(fmt.Sprintf("Reading the integration for project %q", projectID), err,
-						"Check the project id and the provider's credentials (a project API key reads only its own project)."))
+				apiErrors.AddError(&result.Diagnostics, readFailure(projectID), err,
+					"Check the project id and the provider's credentials (a project API key reads only its own project).")
 				push(result)
 				return
 			}

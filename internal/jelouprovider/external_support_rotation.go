@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 // Rotation of the signing secret in place: rotate_when_changed is a map the
@@ -100,24 +101,25 @@ func (r *externalSupportResource) regenerate(ctx context.Context, projectID stri
 	tflog.Debug(ctx, "Regenerating the Jelou signing secret", map[string]any{"project_id": projectID})
 	out, err := r.client.RegenerateSigningSecret(ctx, projectID)
 	if err != nil {
-		action := fmt.Sprintf("Regenerating the signing secret of the integration for project %q", projectID)
+		failure := func(summary string) providerutil.Failure {
+			return providerutil.Failure{Summary: summary, Scope: projectID,
+				Action: fmt.Sprintf("Regenerating the signing secret of the integration for project %q", projectID)}
+		}
 		var regErr *jelou.RegenerateError
 		switch {
 		case errors.As(err, &regErr):
-			diags.AddError("Unknown Outcome Regenerating Jelou Signing Secret",
-				apiErrors.OutcomeUnknownDetail(action, regErr.Err, fmt.Sprintf(
-					"%d regenerate request(s) were sent and no answer carrying the new secret arrived. Jelou may have "+
-						"regenerated the secret all the same, and then the one in the state no longer verifies deliveries. "+
-						"The state keeps the previous secret and the previous rotate_when_changed, so running terraform apply "+
-						"again regenerates once more and stores the secret Jelou then returns.", regErr.Attempts)))
+			apiErrors.AddSettledError(diags, failure("Unknown Outcome Regenerating Jelou Signing Secret"), regErr.Err, err, fmt.Sprintf(
+				"%d regenerate request(s) were sent and no answer carrying the new secret arrived. Jelou may have "+
+					"regenerated the secret all the same, and then the one in the state no longer verifies deliveries. "+
+					"The state keeps the previous secret and the previous rotate_when_changed, so running terraform apply "+
+					"again regenerates once more and stores the secret Jelou then returns.", regErr.Attempts))
 		case errors.Is(err, jelou.ErrNotFound):
-			diags.AddError("Error Regenerating Jelou Signing Secret",
-				apiErrors.APIErrorDetail(action, err, "The integration was deleted outside Terraform. Run terraform apply "+
-					"again: the refresh notices it and the apply creates it anew, with a new signing secret."))
+			apiErrors.AddError(diags, failure("Error Regenerating Jelou Signing Secret"), err, "The integration was deleted "+
+				"outside Terraform. Run terraform apply again: the refresh notices it and the apply creates it anew, with a "+
+				"new signing secret.")
 		default:
-			diags.AddError("Error Regenerating Jelou Signing Secret",
-				apiErrors.APIErrorDetail(action, err, "The state keeps the previous secret and the previous "+
-					"rotate_when_changed; fix the cause and run terraform apply again."))
+			apiErrors.AddError(diags, failure("Error Regenerating Jelou Signing Secret"), err, "The state keeps the previous "+
+				"secret and the previous rotate_when_changed; fix the cause and run terraform apply again.")
 		}
 		return "", false
 	}

@@ -58,9 +58,11 @@ type jelouProviderModel struct {
 
 // apiErrors words the API error diagnostics of every jelou type.
 var apiErrors = providerutil.Vendor{
+	Name: "Jelou",
 	Credentials: "Check the provider's credentials: set api_key (" + EnvAPIKey + ") to the Jelou project's API key, or " +
 		"client_id and client_secret (" + EnvClientID + ", " + EnvClientSecret + ") to its HTTP Basic credentials.",
 	BaseURL: "base_url (" + EnvBaseURL + "; default " + DefaultBaseURL + ")",
+	Refused: projectCredentialHint,
 }
 
 // New returns a factory for the jelou provider at the given version.

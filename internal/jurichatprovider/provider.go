@@ -65,6 +65,7 @@ type jurichatProviderModel struct {
 // once per provider process.
 // apiErrors words the API error diagnostics of every jurichat type.
 var apiErrors = providerutil.Vendor{
+	Name: "JuriChat",
 	Credentials: "Check the provider's credentials: set token (" + EnvToken + ") to a valid JuriChat JWT, or api_key (" +
 		EnvAPIKey + ") to a valid office API key.",
 	BaseURL: "base_url (" + EnvBaseURL + "; default " + DefaultBaseURL + ")",

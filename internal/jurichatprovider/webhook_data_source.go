@@ -103,8 +103,7 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		if errors.Is(err, jurichat.ErrNotFound) {
 			next = fmt.Sprintf("No webhook %s exists in the office. Check id; the jurichat_webhooks data source lists the office's webhooks.", id)
 		}
-		resp.Diagnostics.AddError("Error Reading JuriChat Webhook",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, next))
+		apiErrors.AddError(&resp.Diagnostics, readFailure(id), err, next)
 		return
 	}
 

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ datasource.DataSourceWithConfigure = (*webhookDeliveriesDataSource)(nil)
@@ -165,13 +166,14 @@ func (d *webhookDeliveriesDataSource) Read(ctx context.Context, req datasource.R
 // addDeliveryLogError reports a failed read of a webhook's delivery log; an
 // unknown webhook is an error on webhook_id.
 func addDeliveryLogError(diags *diag.Diagnostics, webhookID string, err error) {
-	detail := apiErrors.APIErrorDetail(fmt.Sprintf("Reading the delivery log of webhook %s", webhookID), err, "")
+	failure := providerutil.Failure{Summary: "Error Reading JuriChat Delivery Log",
+		Action: fmt.Sprintf("Reading the delivery log of webhook %s", webhookID)}
 	if errors.Is(err, jurichat.ErrNotFound) {
-		diags.AddAttributeError(path.Root("webhook_id"), "JuriChat Webhook Not Found", detail+
-			fmt.Sprintf("\n\nNo webhook %s exists in the office. Check webhook_id; the jurichat_webhooks data source lists the office's webhooks.", webhookID))
+		diags.AddAttributeError(path.Root("webhook_id"), "JuriChat Webhook Not Found", apiErrors.Detail(failure, err,
+			fmt.Sprintf("No webhook %s exists in the office. Check webhook_id; the jurichat_webhooks data source lists the office's webhooks.", webhookID)))
 		return
 	}
-	diags.AddError("Error Reading JuriChat Delivery Log", detail)
+	apiErrors.AddError(diags, failure, err, "")
 }
 
 func deliveryModelFrom(in *jurichat.Delivery) deliveryModel {

@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ datasource.DataSourceWithConfigure = (*webhookEventsDataSource)(nil)
@@ -73,8 +75,8 @@ func (d *webhookEventsDataSource) Configure(_ context.Context, req datasource.Co
 func (d *webhookEventsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
 	events, err := d.data.events.Events(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Error Reading JuriChat Event Catalogue",
-			apiErrors.APIErrorDetail("Reading the webhook event catalogue (GET /webhooks/events)", err, ""))
+		apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{Summary: "Error Reading JuriChat Event Catalogue",
+			Action: "Reading the webhook event catalogue (GET /webhooks/events)"}, err, "")
 		return
 	}
 

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ list.ListResourceWithConfigure = (*webhookListResource)(nil)
@@ -101,8 +102,7 @@ func (l *webhookListResource) List(ctx context.Context, req list.ListRequest, st
 	hooks, err := l.data.client.ListWebhooks(ctx)
 	if err != nil {
 		result := list.ListResult{}
-		result.Diagnostics.AddError("Error Listing JuriChat Webhooks",
-			apiErrors.APIErrorDetail("Listing the office's webhooks", err, ""))
+		apiErrors.AddError(&result.Diagnostics, listFailure, err, "")
 		stream.Results = list.ListResultsStreamDiagnostics(result.Diagnostics)
 		return
 	}
@@ -145,8 +145,8 @@ func (l *webhookListResource) result(ctx context.Context, req list.ListRequest, 
 		return result, false
 	}
 	if err != nil {
-		result.Diagnostics.AddError("Error Reading JuriChat Webhook",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Reading webhook %s (%q)", listed.ID, listed.Name), err, ""))
+		apiErrors.AddError(&result.Diagnostics, providerutil.Failure{Summary: "Error Reading JuriChat Webhook",
+			Action: fmt.Sprintf("Reading webhook %s (%q)", listed.ID, listed.Name)}, err, "")
 		return result, true
 	}
 	m := webhookResourceModel{

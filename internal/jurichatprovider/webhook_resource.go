@@ -367,8 +367,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error Reading JuriChat Webhook",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, ""))
+		apiErrors.AddError(&resp.Diagnostics, readFailure(id), err, "")
 		return
 	}
 
@@ -399,20 +398,9 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		tflog.Debug(ctx, "Updating JuriChat webhook", map[string]any{"id": id, "changed": changed})
 		hook, err := r.data.client.UpdateWebhook(ctx, id, body)
 		if err != nil {
-			next := "Nothing was changed in the state; fix the cause and run terraform apply again."
-			switch {
-			case errors.Is(err, jurichat.ErrNotFound):
-				next = "The webhook was deleted outside Terraform. Run terraform apply again to create it anew."
-			case errors.Is(err, context.Canceled) && !errors.Is(err, jurichat.ErrOutcomeUnknown):
-				next = "The apply was stopped while the change was in flight; reading the webhook afterwards showed that " +
-					"JuriChat had not applied it. The state keeps the previous values, which are the server's; run " +
-					"terraform apply again."
-			case errors.Is(err, jurichat.ErrOutcomeUnknown):
-				next = "The change may or may not have reached JuriChat. The state keeps the previous values; run terraform " +
-					"apply again: it reads the webhook and sends whatever still differs."
-			}
-			resp.Diagnostics.AddError("Error Updating JuriChat Webhook",
-				apiErrors.APIErrorDetail(fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", ")), err, next))
+			apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{Summary: "Error Updating JuriChat Webhook",
+				Action: fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", "))}, err,
+				apiErrors.UpdateNext("webhook", err, "Nothing was changed in the state; fix the cause and run terraform apply again.", ""))
 			return
 		}
 		resp.Diagnostics.Append(applyWebhook(ctx, &newState, hook, false)...)
@@ -479,9 +467,8 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	tflog.Debug(ctx, "Deleting JuriChat webhook", map[string]any{"id": id})
 	err := r.data.client.DeleteWebhook(ctx, id)
 	if err != nil && !errors.Is(err, jurichat.ErrNotFound) {
-		resp.Diagnostics.AddError("Error Deleting JuriChat Webhook",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Deleting webhook %s", id), err,
-				"The webhook is still in the state; run terraform destroy again."))
+		apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{Summary: "Error Deleting JuriChat Webhook",
+			Action: fmt.Sprintf("Deleting webhook %s", id)}, err, providerutil.DeleteNext("webhook"))
 	}
 }
 
@@ -514,40 +501,46 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 // matching a create whose answer was lost, a create whose outcome could not
 // be settled, or any other failure, each with its next step.
 func addCreateError(diags *diag.Diagnostics, name string, err error) {
-	action := fmt.Sprintf("Creating the webhook %q", name)
+	failure := func(summary string) providerutil.Failure {
+		return providerutil.Failure{Summary: summary, Action: fmt.Sprintf("Creating the webhook %q", name)}
+	}
 	var ambiguous *jurichat.AmbiguousCreateError
 	var recovery *jurichat.CreateRecoveryError
 	var stopped *jurichat.StoppedCreateError
 	switch {
 	case errors.As(err, &stopped):
-		diags.AddError("JuriChat Webhook Create Stopped",
-			apiErrors.APIErrorDetail(action, err, "The apply was stopped while the create was in flight; the provider "+
-				"listed the webhooks afterwards and JuriChat had stored none, so nothing was created. Run terraform apply again."))
+		apiErrors.AddError(diags, failure("JuriChat Webhook Create Stopped"), err,
+			providerutil.StoppedCreateNext("the provider listed the webhooks afterwards and JuriChat had stored none"))
 	case errors.As(err, &ambiguous):
 		var imports strings.Builder
 		for _, id := range ambiguous.IDs {
 			fmt.Fprintf(&imports, "  - %s\n", id)
 		}
-		diags.AddError("Several Matching JuriChat Webhooks",
-			apiErrors.OutcomeUnknownDetail(action, ambiguous.Err, fmt.Sprintf(
-				"The create's outcome was unknown, so the provider listed the webhooks to find the one it may have "+
-					"stored: %d webhooks created since the create was sent match the configuration (name, url, events, "+
-					"is_active, description and headers):\n\n%s\n"+
-					"Which one (if any) this apply created cannot be told, so none was adopted and no new one was created. "+
-					"Import the one this configuration should manage:\n\n%s\n\n"+
-					"and delete those nobody uses: each receives events signed with its own secret.",
-				len(ambiguous.IDs), imports.String(), providerutil.ImportInstructions("jurichat_webhook", ambiguous.IDs[0]))))
+		apiErrors.AddSettledError(diags, failure("Several Matching JuriChat Webhooks"), ambiguous.Err, err, fmt.Sprintf(
+			"The create's outcome was unknown, so the provider listed the webhooks to find the one it may have "+
+				"stored: %d webhooks created since the create was sent match the configuration (name, url, events, "+
+				"is_active, description and headers):\n\n%s\n"+
+				"Which one (if any) this apply created cannot be told, so none was adopted and no new one was created. "+
+				"Import the one this configuration should manage:\n\n%s\n\n"+
+				"and delete those nobody uses: each receives events signed with its own secret.",
+			len(ambiguous.IDs), imports.String(), providerutil.ImportInstructions("jurichat_webhook", ambiguous.IDs[0])))
 	case errors.As(err, &recovery):
-		diags.AddError("Unknown Outcome Creating JuriChat Webhook",
-			apiErrors.OutcomeUnknownDetail(action, recovery.Err, fmt.Sprintf(
-				"The create may have reached JuriChat, and listing the webhooks afterwards to find out failed: %s.\n\n"+
-					"Check whether a webhook named %q was created just now (for example with the jurichat_webhooks data "+
-					"source). If there is none, run terraform apply again. If there is one, import it rather than "+
-					"creating a duplicate:\n\n%s",
-				strings.TrimSuffix(recovery.CheckErr.Error(), "."), name,
-				providerutil.ImportInstructions("jurichat_webhook", "<webhook id>"))+apiErrors.CredentialsStep(err)))
+		apiErrors.AddSettledError(diags, failure("Unknown Outcome Creating JuriChat Webhook"), recovery.Err, err, fmt.Sprintf(
+			"The create may have reached JuriChat, and listing the webhooks afterwards to find out failed: %s.\n\n"+
+				"Check whether a webhook named %q was created just now (for example with the jurichat_webhooks data "+
+				"source). If there is none, run terraform apply again. If there is one, import it rather than "+
+				"creating a duplicate:\n\n%s",
+			strings.TrimSuffix(recovery.CheckErr.Error(), "."), name,
+			providerutil.ImportInstructions("jurichat_webhook", "<webhook id>")))
 	default:
-		diags.AddError("Error Creating JuriChat Webhook",
-			apiErrors.APIErrorDetail(action, err, "Check the configuration and run terraform apply again."))
+		apiErrors.AddError(diags, failure("Error Creating JuriChat Webhook"), err, providerutil.RetryNext)
 	}
 }
+
+// readFailure names a failed read of webhook id, for the resource and the
+// data source alike; listFailure a failed listing of the office's webhooks.
+func readFailure(id string) providerutil.Failure {
+	return providerutil.Failure{Summary: "Error Reading JuriChat Webhook", Action: fmt.Sprintf("Reading webhook %s", id)}
+}
+
+var listFailure = providerutil.Failure{Summary: "Error Listing JuriChat Webhooks", Action: "Listing the office's webhooks"}

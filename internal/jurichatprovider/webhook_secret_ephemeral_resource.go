@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 var _ ephemeral.EphemeralResourceWithConfigure = (*webhookSecretEphemeralResource)(nil)
@@ -79,8 +80,8 @@ func (e *webhookSecretEphemeralResource) Open(ctx context.Context, req ephemeral
 			next = fmt.Sprintf("No webhook %s exists in the office, so it has no secret. Check webhook_id; the "+
 				"jurichat_webhooks data source lists the office's webhooks.", id)
 		}
-		resp.Diagnostics.AddError("Error Reading JuriChat Webhook Secret",
-			apiErrors.APIErrorDetail(fmt.Sprintf("Reading webhook %s", id), err, next))
+		apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{Summary: "Error Reading JuriChat Webhook Secret",
+			Action: fmt.Sprintf("Reading webhook %s", id)}, err, next)
 		return
 	}
 	if hook.Secret == "" {

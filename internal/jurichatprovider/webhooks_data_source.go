@@ -105,8 +105,7 @@ func (d *webhooksDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *webhooksDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
 	hooks, err := d.data.client.ListWebhooks(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Error Listing JuriChat Webhooks",
-			apiErrors.APIErrorDetail("Listing the office's webhooks", err, ""))
+		apiErrors.AddError(&resp.Diagnostics, listFailure, err, "")
 		return
 	}
 

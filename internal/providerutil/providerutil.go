@@ -5,19 +5,14 @@ package providerutil
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )
 
 // Setting is one provider argument that can also come from an environment
@@ -66,88 +61,6 @@ func RejectUnknown(diags *diag.Diagnostics, provider string, settings ...Setting
 				"or leave it unset and use the %s environment variable.", provider, s.Attribute, s.Attribute, s.EnvVar))
 	}
 	return ok
-}
-
-// Vendor is what a provider supplies to the API error diagnostics both
-// providers share: its own words for the steps that fix what only its
-// configuration can fix.
-type Vendor struct {
-	// Credentials is the step that fixes rejected credentials, naming the
-	// provider's credential arguments and their environment variables.
-	Credentials string
-	// BaseURL names the base URL setting, its environment variable and its
-	// default, e.g. "base_url (JELOU_BASE_URL; default https://…)".
-	BaseURL string
-}
-
-// APIErrorDetail builds the detail of a diagnostic for a failed API call:
-// what failed, the server's own message and HTTP status when the error came
-// from the API, the one hint its status or failure calls for, and the next
-// step. The error text never carries credentials.
-func (v Vendor) APIErrorDetail(action string, err error, next string) string {
-	return v.errorDetail(action, err, next, true)
-}
-
-// OutcomeUnknownDetail is APIErrorDetail for a create whose outcome was
-// unknown (cause) and that the API client went on to settle: the status
-// hints ("run the command again") are left out, since next says what to do.
-func (v Vendor) OutcomeUnknownDetail(action string, cause error, next string) string {
-	return v.errorDetail(action, cause, next, false)
-}
-
-// CredentialsStep is "\n\n" and the credentials step when err is a rejection
-// of the credentials, else "": for a detail whose status hints were left out
-// (OutcomeUnknownDetail) but whose later check was refused.
-func (v Vendor) CredentialsStep(err error) string {
-	if errors.Is(err, transport.ErrUnauthorized) {
-		return "\n\n" + v.Credentials
-	}
-	return ""
-}
-
-func (v Vendor) errorDetail(action string, err error, next string, hints bool) string {
-	var b strings.Builder
-	b.WriteString(action)
-	b.WriteString(" failed")
-	var apiErr *transport.APIError
-	var dnsErr *net.DNSError
-	switch {
-	case errors.As(err, &apiErr):
-		fmt.Fprintf(&b, " with HTTP %d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
-		if apiErr.Message != "" {
-			fmt.Fprintf(&b, ".\n\nThe server said: %s", apiErr.Message)
-		}
-		b.WriteString(".")
-		if apiErr.StatusCode == http.StatusNotFound && !apiErr.JSONBody {
-			b.WriteString("\n\nThe answer is not an API error but a page from a web server or proxy, so it does not " +
-				"say the object is gone. Check that " + v.BaseURL + " points at the API.")
-		} else if hint := v.statusHint(apiErr.StatusCode); hint != "" && hints {
-			b.WriteString("\n\n")
-			b.WriteString(hint)
-		}
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		fmt.Fprintf(&b, ": the API host %q does not resolve (no such host).\n\nCheck %s: it names the host "+
-			"the provider calls, and that host must resolve from this machine.", dnsErr.Name, v.BaseURL)
-	default:
-		fmt.Fprintf(&b, ": %s.", strings.TrimSuffix(err.Error(), "."))
-	}
-	if next != "" {
-		b.WriteString("\n\n")
-		b.WriteString(next)
-	}
-	return b.String()
-}
-
-func (v Vendor) statusHint(status int) string {
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return "The API rejected the provider's credentials. " + v.Credentials
-	case status == http.StatusTooManyRequests:
-		return "The API is rate limiting requests; retry later or lower -parallelism."
-	case status >= 500:
-		return "This is a server-side failure; it is usually temporary. Run the command again."
-	}
-	return ""
 }
 
 // RetryLogger returns the transport's OnRetry hook for a vendor: a tflog

@@ -14,7 +14,7 @@ var testVendor = Vendor{
 	BaseURL:     "base_url (X_BASE_URL; default https://api.example.com)",
 }
 
-func TestAPIErrorDetail(t *testing.T) {
+func TestDetail(t *testing.T) {
 	unauthorized := &transport.APIError{StatusCode: 401, Method: "GET", Path: "/v1/x", Message: "Invalid API key", JSONBody: true}
 	cases := map[string]struct {
 		err  error
@@ -48,7 +48,7 @@ func TestAPIErrorDetail(t *testing.T) {
 		},
 	}
 	for name, tc := range cases {
-		got := testVendor.APIErrorDetail("Reading x", tc.err, tc.next)
+		got := testVendor.Detail(Failure{Action: "Reading x"}, tc.err, tc.next)
 		rest := got
 		for _, w := range tc.want {
 			i := strings.Index(rest, w)
@@ -66,16 +66,19 @@ func TestAPIErrorDetail(t *testing.T) {
 	}
 }
 
-func TestOutcomeUnknownDetailLeavesStatusHintsOut(t *testing.T) {
+func TestSettledDetailLeavesStatusHintsOut(t *testing.T) {
 	err := &transport.APIError{StatusCode: 401, Method: "GET", Path: "/v1/x", JSONBody: true}
-	got := testVendor.OutcomeUnknownDetail("Creating x", err, "Check and apply again.")
+	f := Failure{Action: "Creating x"}
+	got := testVendor.SettledDetail(f, err, fmt.Errorf("other"), "Check and apply again.")
 	if strings.Contains(got, "X_API_KEY") {
 		t.Errorf("status hint present:\n%s", got)
 	}
-	if step := testVendor.CredentialsStep(err); step != "\n\nSet api_key (X_API_KEY)." {
-		t.Errorf("CredentialsStep = %q", step)
+	// The settling itself refused: the credentials step follows the next step.
+	refused := testVendor.SettledDetail(f, fmt.Errorf("connection reset"), err, "Check and apply again.")
+	if want := "Check and apply again.\n\nSet api_key (X_API_KEY)."; !strings.HasSuffix(refused, want) {
+		t.Errorf("SettledDetail of a refused settling = %q, want it to end with %q", refused, want)
 	}
-	if step := testVendor.CredentialsStep(fmt.Errorf("other")); step != "" {
-		t.Errorf("CredentialsStep of another error = %q", step)
+	if other := testVendor.SettledDetail(f, fmt.Errorf("connection reset"), fmt.Errorf("other"), "Check."); strings.Contains(other, "X_API_KEY") {
+		t.Errorf("SettledDetail of another error names the credentials:\n%s", other)
 	}
 }
