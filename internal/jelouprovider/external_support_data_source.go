@@ -99,15 +99,18 @@ func (d *externalSupportDataSource) Read(ctx context.Context, req datasource.Rea
 	resp.Diagnostics.Append(resp.State.Set(ctx, dataSourceModel(projectID, integration))...)
 }
 
+// dataSourceModel is the answer as integrationModelFrom maps it: what Jelou
+// omits is null.
 func dataSourceModel(projectID string, in *jelou.Integration) *externalSupportDataSourceModel {
+	m := integrationModelFrom(projectID, in)
 	return &externalSupportDataSourceModel{
-		ID:         stringOrNull(in.ID),
-		ProjectID:  types.StringValue(projectID),
-		BrainID:    types.StringValue(in.BrainID),
-		WebhookURL: types.StringValue(in.WebhookURL),
-		AuthType:   stringOrNull(in.AuthType),
-		CreatedAt:  stringOrNull(in.CreatedAt),
-		UpdatedAt:  stringOrNull(in.UpdatedAt),
+		ID:         m.ID,
+		ProjectID:  m.ProjectID,
+		BrainID:    m.BrainID,
+		WebhookURL: m.WebhookURL,
+		AuthType:   m.AuthType,
+		CreatedAt:  m.CreatedAt,
+		UpdatedAt:  m.UpdatedAt,
 	}
 }
 

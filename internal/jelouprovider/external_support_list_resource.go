@@ -148,12 +148,7 @@ func (l *externalSupportListResource) List(ctx context.Context, req list.ListReq
 // fill sets the display name, the identity and, when asked for, the
 // resource as a refresh after import reads it.
 func (l *externalSupportListResource) fill(ctx context.Context, req list.ListRequest, result *list.ListResult, projectID string, in *jelou.Integration) {
-	m := externalSupportResourceModel{
-		ProjectID:         types.StringValue(projectID),
-		AuthType:          types.StringNull(),
-		RotateWhenChanged: types.MapNull(types.StringType),
-	}
-	applyIntegration(&m, in, true)
+	m := integrationModelFrom(projectID, in).withUnreturned(nil, nil)
 	authType := m.AuthType.ValueString()
 	if m.AuthType.IsNull() {
 		authType = "auth_type not reported"

@@ -62,6 +62,70 @@ type externalSupportResourceModel struct {
 	UpdatedAt              types.String `tfsdk:"updated_at"`
 }
 
+// What Create, Read (refresh and import), Update and the list resource leave
+// in state is integrationModelFrom(answer) completed by withUnreturned.
+
+// integrationModelFrom builds the model from one API answer alone: each
+// attribute the answer carries, null for each it omits (a get or update
+// answer has no signing secret; a sparse get has no id and no auth type) and
+// for the arguments Jelou never returns (the credential, its version,
+// rotate_when_changed). The data source shows the same values.
+func integrationModelFrom(projectID string, in *jelou.Integration) externalSupportResourceModel {
+	return externalSupportResourceModel{
+		ID:                     stringOrNull(in.ID),
+		ProjectID:              types.StringValue(projectID),
+		WebhookURL:             stringOrNull(in.WebhookURL),
+		AuthType:               stringOrNull(in.AuthType),
+		Authorization:          types.StringNull(),
+		AuthorizationWO:        types.StringNull(),
+		AuthorizationWOVersion: types.Int64Null(),
+		RotateWhenChanged:      types.MapNull(types.StringType),
+		BrainID:                stringOrNull(in.BrainID),
+		SigningSecret:          stringOrNull(in.SigningSecret),
+		CreatedAt:              stringOrNull(in.CreatedAt),
+		UpdatedAt:              stringOrNull(in.UpdatedAt),
+	}
+}
+
+// withUnreturned completes a model built by integrationModelFrom with what
+// the answer did not say. state is the state the call started from (Read,
+// Update; after an import it holds only project_id), nil on Create and in
+// the list. plan is the plan of a Create or Update, nil otherwise.
+//   - webhook_url, auth_type: on Create and Update the planned values (the
+//     answer echoes what was sent, and Terraform requires the planned value);
+//     otherwise the answer's, or the state's when the answer omits them.
+//   - authorization, authorization_wo_version, rotate_when_changed: never
+//     returned; the plan's on Create and Update, otherwise the state's.
+//     authorization_wo is write-only: always null.
+//   - signing_secret: only create and regenerate answers carry it; otherwise
+//     the state's (null after an import, until a regenerate).
+//   - id, brain_id, created_at, updated_at: the answer's, or the state's when
+//     the answer omits them; failing both, id and brain_id are the project
+//     id (Jelou reports it as brainId) and updated_at is created_at (the
+//     create answer has no updatedAt).
+func (m externalSupportResourceModel) withUnreturned(state, plan *externalSupportResourceModel) externalSupportResourceModel {
+	prior := externalSupportResourceModel{}
+	if state != nil {
+		prior = *state
+	}
+	if plan != nil {
+		m.WebhookURL, m.AuthType = plan.WebhookURL, plan.AuthType
+		m.Authorization, m.AuthorizationWOVersion, m.RotateWhenChanged = plan.Authorization, plan.AuthorizationWOVersion, plan.RotateWhenChanged
+	} else {
+		m.WebhookURL, m.AuthType = providerutil.FirstKnown(m.WebhookURL, prior.WebhookURL), providerutil.FirstKnown(m.AuthType, prior.AuthType)
+		if state != nil {
+			m.Authorization, m.AuthorizationWOVersion, m.RotateWhenChanged = prior.Authorization, prior.AuthorizationWOVersion, prior.RotateWhenChanged
+		}
+	}
+	m.AuthorizationWO = types.StringNull()
+	m.SigningSecret = providerutil.FirstKnown(m.SigningSecret, prior.SigningSecret)
+	m.ID = providerutil.FirstKnown(m.ID, prior.ID, m.ProjectID)
+	m.BrainID = providerutil.FirstKnown(m.BrainID, prior.BrainID, m.ProjectID)
+	m.CreatedAt = providerutil.FirstKnown(m.CreatedAt, prior.CreatedAt)
+	m.UpdatedAt = providerutil.FirstKnown(m.UpdatedAt, prior.UpdatedAt, m.CreatedAt)
+	return m
+}
+
 // NewExternalSupportResource is the factory for jelou_external_support.
 func NewExternalSupportResource() resource.Resource { return &externalSupportResource{} }
 
@@ -293,10 +357,8 @@ func (r *externalSupportResource) Create(ctx context.Context, req resource.Creat
 		}
 	}
 
-	state := plan
-	applyIntegration(&state, integration, false)
-	if state.SigningSecret.IsUnknown() || state.SigningSecret.IsNull() {
-		state.SigningSecret = types.StringNull()
+	state := integrationModelFrom(projectID, integration).withUnreturned(nil, &plan)
+	if state.SigningSecret.IsNull() {
 		resp.Diagnostics.AddWarning("Jelou Returned No Signing Secret",
 			fmt.Sprintf("The create response for project %q carried no signingSecret, so signing_secret is empty. "+
 				"Jelou returns the secret only at creation and on regeneration. %s", projectID, rotateHint))
@@ -332,7 +394,7 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 
-	applyIntegration(&state, integration, true)
+	state = integrationModelFrom(projectID, integration).withUnreturned(&state, nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -347,11 +409,8 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 
 	body, changed := updateRequest(plan, state, cfg)
 	projectID := plan.ProjectID.ValueString()
-	newState := plan
-	// Values the API cannot return are carried over from the prior state.
-	newState.ID, newState.BrainID = state.ID, state.BrainID
-	newState.SigningSecret, newState.CreatedAt, newState.UpdatedAt = state.SigningSecret, state.CreatedAt, state.UpdatedAt
-
+	// current is the state as this apply has left it so far.
+	current := state
 	if rotationRequested(state.RotateWhenChanged, plan.RotateWhenChanged) {
 		// Regenerate first, and record the new secret at once: whatever fails
 		// after this, the state holds the secret Jelou signs with now.
@@ -359,15 +418,14 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 		if !ok {
 			return
 		}
-		newState.SigningSecret = types.StringValue(secret)
-		rotated := state
-		rotated.SigningSecret, rotated.RotateWhenChanged = newState.SigningSecret, plan.RotateWhenChanged
-		resp.Diagnostics.Append(resp.State.Set(ctx, &rotated)...)
+		current.SigningSecret, current.RotateWhenChanged = types.StringValue(secret), plan.RotateWhenChanged
+		resp.Diagnostics.Append(resp.State.Set(ctx, &current)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
 
+	updated := &jelou.Integration{} // nothing to send: Jelou says nothing new
 	if changed {
 		tflog.Debug(ctx, "Updating Jelou external support integration", map[string]any{
 			"project_id": projectID, "webhook_url": body.WebhookURL != nil, "auth_type": body.AuthType != nil,
@@ -384,11 +442,9 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 				" (and a secret regenerated by this apply)"))
 			return
 		}
-		applyIntegration(&newState, integration, false)
+		updated = integration
 	}
-	if newState.UpdatedAt.IsUnknown() {
-		newState.UpdatedAt = state.UpdatedAt
-	}
+	newState := integrationModelFrom(projectID, updated).withUnreturned(&current, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, newState.ProjectID)...)
 }

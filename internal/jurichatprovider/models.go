@@ -8,63 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 )
-
-// applyWebhook copies what the API returned into the resource model.
-// Configured arguments are taken from the server only on refresh (to detect
-// drift) or when the plan left them unknown; after create and update the
-// planned values stand. The secret is only overwritten by a non-empty value:
-// the update response does not carry it.
-func applyWebhook(ctx context.Context, m *webhookResourceModel, in *jurichat.Webhook, refresh bool) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if in.ID != "" {
-		m.ID = types.StringValue(in.ID)
-	}
-	if in.OfficeID != "" {
-		m.OfficeID = types.StringValue(in.OfficeID)
-	} else if m.OfficeID.IsUnknown() {
-		m.OfficeID = types.StringNull()
-	}
-	if refresh || m.Name.IsUnknown() {
-		m.Name = types.StringValue(in.Name)
-	}
-	if refresh || m.URL.IsUnknown() {
-		m.URL = types.StringValue(in.URL)
-	}
-	if refresh || m.Description.IsUnknown() {
-		m.Description = types.StringPointerValue(in.Description)
-	}
-	if refresh || m.IsActive.IsUnknown() {
-		m.IsActive = types.BoolValue(in.IsActive)
-	}
-	if refresh || m.Events.IsUnknown() {
-		events, d := eventsSet(ctx, in.Events)
-		diags.Append(d...)
-		m.Events = events
-	}
-	if refresh || m.Headers.IsUnknown() {
-		m.Headers = headersFromServer(in.Headers, m.Headers)
-	}
-	if in.Secret != "" {
-		m.Secret = types.StringValue(in.Secret)
-	} else if m.Secret.IsUnknown() {
-		m.Secret = types.StringNull()
-	}
-	if in.CreatedAt != "" {
-		m.CreatedAt = types.StringValue(in.CreatedAt)
-	} else if m.CreatedAt.IsUnknown() {
-		m.CreatedAt = types.StringNull()
-	}
-	switch {
-	case in.UpdatedAt != "":
-		m.UpdatedAt = types.StringValue(in.UpdatedAt)
-	case m.UpdatedAt.IsUnknown():
-		m.UpdatedAt = m.CreatedAt
-	}
-	return diags
-}
 
 // eventsSet turns the API's event list into a set of strings.
 func eventsSet(ctx context.Context, events []string) (types.Set, diag.Diagnostics) {
@@ -111,12 +55,22 @@ func mapStrings(ctx context.Context, m types.Map) (map[string]string, diag.Diagn
 }
 
 // headersFromServer turns the headers the API returned into the attribute
-// value. HTTP header names are case-insensitive: a name the prior value spells
-// in another case keeps the prior spelling, so a server that normalises case
-// causes no diff. No headers is null, unless the prior value was an explicit
-// empty map.
+// value, spelled as headersKeepSpelling says.
 func headersFromServer(server map[string]string, prior types.Map) types.Map {
-	if len(server) == 0 {
+	elems := make(map[string]attr.Value, len(server))
+	for name, value := range server {
+		elems[name] = types.StringValue(value)
+	}
+	return headersKeepSpelling(elems, prior)
+}
+
+// headersKeepSpelling returns headers as the attribute value, spelled after
+// prior. HTTP header names are case-insensitive: a name the prior value
+// spells in another case keeps the prior spelling, so a server that
+// normalises case causes no diff. No headers is null, unless the prior value
+// was an explicit empty map.
+func headersKeepSpelling(headers map[string]attr.Value, prior types.Map) types.Map {
+	if len(headers) == 0 {
 		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
 			return prior
 		}
@@ -129,16 +83,16 @@ func headersFromServer(server map[string]string, prior types.Map) types.Map {
 		}
 	}
 	perLower := map[string]int{}
-	for name := range server {
+	for name := range headers {
 		perLower[strings.ToLower(name)]++
 	}
-	elems := make(map[string]attr.Value, len(server))
-	for name, value := range server {
+	elems := make(map[string]attr.Value, len(headers))
+	for name, value := range headers {
 		lower := strings.ToLower(name)
 		if p, ok := spelling[lower]; ok && perLower[lower] == 1 {
 			name = p
 		}
-		elems[name] = types.StringValue(value)
+		elems[name] = value
 	}
 	return types.MapValueMust(types.StringType, elems)
 }

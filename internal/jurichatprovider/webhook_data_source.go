@@ -115,19 +115,20 @@ func (d *webhookDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 }
 
+// webhookDataSourceFrom is the answer as webhookModelFrom maps it.
 func webhookDataSourceFrom(ctx context.Context, in *jurichat.Webhook) (*webhookDataSourceModel, diag.Diagnostics) {
-	events, diags := eventsSet(ctx, in.Events)
+	m, diags := webhookModelFrom(ctx, in)
 	return &webhookDataSourceModel{
-		ID:          types.StringValue(in.ID),
-		OfficeID:    stringOrNull(in.OfficeID),
-		Name:        types.StringValue(in.Name),
-		URL:         types.StringValue(in.URL),
-		Events:      events,
-		Description: types.StringPointerValue(in.Description),
-		IsActive:    types.BoolValue(in.IsActive),
-		Headers:     headersFromServer(in.Headers, types.MapNull(types.StringType)),
-		Secret:      stringOrNull(in.Secret),
-		CreatedAt:   stringOrNull(in.CreatedAt),
-		UpdatedAt:   stringOrNull(in.UpdatedAt),
+		ID:          m.ID,
+		OfficeID:    m.OfficeID,
+		Name:        m.Name,
+		URL:         m.URL,
+		Events:      m.Events,
+		Description: m.Description,
+		IsActive:    m.IsActive,
+		Headers:     m.Headers,
+		Secret:      m.Secret,
+		CreatedAt:   m.CreatedAt,
+		UpdatedAt:   m.UpdatedAt,
 	}, diags
 }

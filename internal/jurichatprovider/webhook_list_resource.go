@@ -149,13 +149,9 @@ func (l *webhookListResource) result(ctx context.Context, req list.ListRequest, 
 			Action: fmt.Sprintf("Reading webhook %s (%q)", listed.ID, listed.Name)}, err, "")
 		return result, true
 	}
-	m := webhookResourceModel{
-		Name: types.StringUnknown(), URL: types.StringUnknown(), Events: types.SetUnknown(types.StringType),
-		Description: types.StringUnknown(), IsActive: types.BoolUnknown(), Headers: types.MapNull(types.StringType),
-		Secret: types.StringUnknown(), OfficeID: types.StringUnknown(), CreatedAt: types.StringUnknown(), UpdatedAt: types.StringUnknown(),
-		Rotate: types.MapNull(types.StringType),
-	}
-	result.Diagnostics.Append(applyWebhook(ctx, &m, hook, true)...)
+	answer, diags := webhookModelFrom(ctx, hook)
+	result.Diagnostics.Append(diags...)
+	m := answer.withUnreturned(nil, nil)
 	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 	return result, true
 }

@@ -53,6 +53,90 @@ type webhookResourceModel struct {
 	UpdatedAt   types.String `tfsdk:"updated_at"`
 }
 
+// What Create, Read (refresh and import), Update and the list resource leave
+// in state is webhookModelFrom(answer) completed by withUnreturned.
+
+// webhookModelFrom builds the model from one API answer alone: each
+// attribute as the answer has it, null for an absent secret, office id or
+// time (an update answer has no secret and no headers), no headers as null,
+// and rotate_when_changed, which JuriChat never sees, null. The data
+// sources show the same values.
+func webhookModelFrom(ctx context.Context, in *jurichat.Webhook) (webhookResourceModel, diag.Diagnostics) {
+	events, diags := eventsSet(ctx, in.Events)
+	return webhookResourceModel{
+		ID:          stringOrNull(in.ID),
+		OfficeID:    stringOrNull(in.OfficeID),
+		Name:        types.StringValue(in.Name),
+		URL:         types.StringValue(in.URL),
+		Events:      events,
+		Description: types.StringPointerValue(in.Description),
+		IsActive:    types.BoolValue(in.IsActive),
+		Headers:     headersFromServer(in.Headers, types.MapNull(types.StringType)),
+		Secret:      stringOrNull(in.Secret),
+		Rotate:      types.MapNull(types.StringType),
+		CreatedAt:   stringOrNull(in.CreatedAt),
+		UpdatedAt:   stringOrNull(in.UpdatedAt),
+	}, diags
+}
+
+// withUnreturned completes a model built by webhookModelFrom with what the
+// answer did not say. state is the state the call started from (Read,
+// Update; after an import it holds only id), nil on Create and in the list.
+// plan is the plan of a Create or Update, nil otherwise.
+//   - name, url, events, description, is_active, headers: on Create and
+//     Update the planned values (Terraform requires them; the answer echoes
+//     what was sent), except those the plan left unknown (headers not
+//     configured on create), which are the answer's. Otherwise the answer's,
+//     headers spelled as the state spells them (see headersKeepSpelling).
+//   - rotate_when_changed: never sent; the plan's, otherwise the state's.
+//   - id, office_id, secret, created_at: the answer's, or the state's when
+//     the answer omits them (an update answer has no secret).
+//   - updated_at: the answer's; when it has none, the state's, or without a
+//     state created_at.
+func (m webhookResourceModel) withUnreturned(state, plan *webhookResourceModel) webhookResourceModel {
+	prior := webhookResourceModel{}
+	if state != nil {
+		prior = *state
+	}
+	switch {
+	case plan != nil:
+		m.Rotate = plan.Rotate
+		if !plan.Name.IsUnknown() {
+			m.Name = plan.Name
+		}
+		if !plan.URL.IsUnknown() {
+			m.URL = plan.URL
+		}
+		if !plan.Events.IsUnknown() {
+			m.Events = plan.Events
+		}
+		if !plan.Description.IsUnknown() {
+			m.Description = plan.Description
+		}
+		if !plan.IsActive.IsUnknown() {
+			m.IsActive = plan.IsActive
+		}
+		if !plan.Headers.IsUnknown() {
+			m.Headers = plan.Headers
+		}
+	case state != nil:
+		m.Rotate = prior.Rotate
+		m.Headers = headersKeepSpelling(m.Headers.Elements(), prior.Headers)
+	}
+	m.ID = providerutil.FirstKnown(m.ID, prior.ID)
+	m.OfficeID = providerutil.FirstKnown(m.OfficeID, prior.OfficeID)
+	m.Secret = providerutil.FirstKnown(m.Secret, prior.Secret)
+	m.CreatedAt = providerutil.FirstKnown(m.CreatedAt, prior.CreatedAt)
+	switch {
+	case !m.UpdatedAt.IsNull():
+	case state != nil:
+		m.UpdatedAt = prior.UpdatedAt
+	default:
+		m.UpdatedAt = m.CreatedAt
+	}
+	return m
+}
+
 // webhookIdentityModel is the resource identity of jurichat_webhook: the
 // webhook id, which JuriChat assigns and never changes.
 type webhookIdentityModel struct {
@@ -315,8 +399,9 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 	}
 
-	state := plan
-	resp.Diagnostics.Append(applyWebhook(ctx, &state, hook, false)...)
+	answer, diags := webhookModelFrom(ctx, hook)
+	resp.Diagnostics.Append(diags...)
+	state := answer.withUnreturned(nil, &plan)
 	if state.Secret.IsNull() {
 		resp.Diagnostics.AddWarning("JuriChat Returned No Webhook Secret",
 			fmt.Sprintf("The create response for webhook %s carried no secret, so secret is empty until the next refresh "+
@@ -371,7 +456,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 
-	resp.Diagnostics.Append(applyWebhook(ctx, &state, hook, true)...)
+	answer, diags := webhookModelFrom(ctx, hook)
+	resp.Diagnostics.Append(diags...)
+	state = answer.withUnreturned(&state, nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -389,11 +476,7 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	id := state.ID.ValueString()
-	newState := plan
-	// Values the update response cannot give are carried over from the prior state.
-	newState.ID, newState.OfficeID, newState.Secret = state.ID, state.OfficeID, state.Secret
-	newState.CreatedAt, newState.UpdatedAt = state.CreatedAt, state.UpdatedAt
-
+	updated := &jurichat.Webhook{} // nothing to send: JuriChat says nothing new
 	if len(changed) > 0 {
 		tflog.Debug(ctx, "Updating JuriChat webhook", map[string]any{"id": id, "changed": changed})
 		hook, err := r.data.client.UpdateWebhook(ctx, id, body)
@@ -403,8 +486,11 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 				apiErrors.UpdateNext("webhook", err, "Nothing was changed in the state; fix the cause and run terraform apply again.", ""))
 			return
 		}
-		resp.Diagnostics.Append(applyWebhook(ctx, &newState, hook, false)...)
+		updated = hook
 	}
+	answer, diags := webhookModelFrom(ctx, updated)
+	resp.Diagnostics.Append(diags...)
+	newState := answer.withUnreturned(&state, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, newState.ID)...)
 }

@@ -121,8 +121,10 @@ func (d *webhooksDataSource) Read(ctx context.Context, _ datasource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// webhookSummaryFrom maps one webhook of the list answer: the attributes
+// it shares with the resource as webhookModelFrom maps them, and the stats.
 func webhookSummaryFrom(ctx context.Context, in *jurichat.Webhook) (webhookSummaryModel, diag.Diagnostics) {
-	events, diags := eventsSet(ctx, in.Events)
+	m, diags := webhookModelFrom(ctx, in)
 	stats := types.ObjectNull(statsAttrTypes)
 	if in.Stats != nil {
 		var d diag.Diagnostics
@@ -135,15 +137,15 @@ func webhookSummaryFrom(ctx context.Context, in *jurichat.Webhook) (webhookSumma
 		diags.Append(d...)
 	}
 	return webhookSummaryModel{
-		ID:          types.StringValue(in.ID),
-		OfficeID:    stringOrNull(in.OfficeID),
-		Name:        types.StringValue(in.Name),
-		Description: types.StringPointerValue(in.Description),
-		URL:         types.StringValue(in.URL),
-		Events:      events,
-		IsActive:    types.BoolValue(in.IsActive),
-		CreatedAt:   stringOrNull(in.CreatedAt),
-		UpdatedAt:   stringOrNull(in.UpdatedAt),
+		ID:          m.ID,
+		OfficeID:    m.OfficeID,
+		Name:        m.Name,
+		Description: m.Description,
+		URL:         m.URL,
+		Events:      m.Events,
+		IsActive:    m.IsActive,
+		CreatedAt:   m.CreatedAt,
+		UpdatedAt:   m.UpdatedAt,
 		Stats:       stats,
 	}, diags
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )
 
@@ -80,5 +82,24 @@ func TestSettledDetailLeavesStatusHintsOut(t *testing.T) {
 	}
 	if other := testVendor.SettledDetail(f, fmt.Errorf("connection reset"), fmt.Errorf("other"), "Check."); strings.Contains(other, "X_API_KEY") {
 		t.Errorf("SettledDetail of another error names the credentials:\n%s", other)
+	}
+}
+
+func TestFirstKnown(t *testing.T) {
+	a, b := types.StringValue("a"), types.StringValue("b")
+	cases := map[string]struct {
+		in   []types.String
+		want types.String
+	}{
+		"first known":             {[]types.String{a, b}, a},
+		"skips null and unknown":  {[]types.String{types.StringNull(), types.StringUnknown(), b}, b},
+		"none known is null":      {[]types.String{types.StringUnknown(), types.StringNull()}, types.StringNull()},
+		"nothing is null":         {nil, types.StringNull()},
+		"empty string is a value": {[]types.String{types.StringValue(""), b}, types.StringValue("")},
+	}
+	for name, tc := range cases {
+		if got := FirstKnown(tc.in...); !got.Equal(tc.want) {
+			t.Errorf("%s: %v, want %v", name, got, tc.want)
+		}
 	}
 }
