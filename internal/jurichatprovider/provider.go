@@ -60,9 +60,6 @@ type jurichatProviderModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
-// providerData is what Configure hands to every resource, data source and
-// ephemeral resource: the API client and the event catalogue, fetched at most
-// once per provider process.
 // apiErrors words the API error diagnostics of every jurichat type.
 var apiErrors = providerutil.Vendor{
 	Name: "JuriChat",
@@ -71,6 +68,9 @@ var apiErrors = providerutil.Vendor{
 	BaseURL: "base_url (" + EnvBaseURL + "; default " + DefaultBaseURL + ")",
 }
 
+// providerData is what Configure hands to every resource, data source and
+// ephemeral resource: the API client and the event catalogue, fetched at most
+// once per provider process.
 type providerData struct {
 	client *jurichat.Client
 	events *eventCatalogue
