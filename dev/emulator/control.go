@@ -39,6 +39,10 @@ type stateDoc struct {
 	} `json:"jurichat"`
 	Requests map[string]int `json:"requests"`
 	Faults   map[string]int `json:"faults"` // kind -> faults injected; see FaultCounts
+	// Routes and Scripted count per route name: requests received (faulted
+	// ones included) and requests that met a scripted fault.
+	Routes   map[string]int `json:"routes"`
+	Scripted map[string]int `json:"scripted"`
 }
 
 // controlState answers GET /_emulator/state: everything, secrets included.
@@ -63,6 +67,8 @@ func (e *Emulator) controlState(w http.ResponseWriter, _ *http.Request) {
 		doc.Requests[k] = n
 	}
 	doc.Faults = maps.Clone(e.faultCounts)
+	doc.Routes = maps.Clone(e.routeCounts)
+	doc.Scripted = maps.Clone(e.scriptedCounts)
 	e.mu.Unlock()
 
 	writeJSON(w, http.StatusOK, doc)

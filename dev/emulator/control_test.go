@@ -412,7 +412,7 @@ func TestState(t *testing.T) {
 	rec := do(t, e, "GET", "/_emulator/state", nil)
 	expectStatus(t, rec, http.StatusOK)
 	if got, want := strings.TrimSpace(rec.Body.String()),
-		`{"jelou":{"integrations":[]},"jurichat":{"webhooks":[],"deliveries":[]},"requests":{},"faults":{}}`; got != want {
+		`{"jelou":{"integrations":[]},"jurichat":{"webhooks":[],"deliveries":[]},"requests":{},"faults":{},"routes":{},"scripted":{}}`; got != want {
 		t.Errorf("empty state = %s, want %s", got, want)
 	}
 
@@ -470,7 +470,7 @@ func TestReset(t *testing.T) {
 		t.Error("reset left state behind")
 	}
 	state := strings.TrimSpace(do(t, e, "GET", "/_emulator/state", nil).Body.String())
-	if state != `{"jelou":{"integrations":[]},"jurichat":{"webhooks":[],"deliveries":[]},"requests":{},"faults":{}}` {
+	if state != `{"jelou":{"integrations":[]},"jurichat":{"webhooks":[],"deliveries":[]},"requests":{},"faults":{},"routes":{},"scripted":{}}` {
 		t.Errorf("state after reset = %s", state)
 	}
 	createJelou(t, e, "p1", obj{"webhookUrl": "https://a.example/h"}) // no 409 after reset

@@ -6,18 +6,30 @@
 //     POST /jelou/v1/external-support/{projectId}/secret/regenerate);
 //   - the JuriChat Webhooks API, mounted at /jurichat (/jurichat/webhooks...).
 //
+// Every vendor route has a stable name (RouteTable, e.g.
+// jelou.integration.create, jurichat.webhook.get).
+//
 // It is for tests, demos and local development: state lives in memory, [Start]
 // listens only on loopback, and nothing it logs carries a credential, a secret
 // or a body. Control routes, which need no credentials and are not recorded:
 //
-//	GET  /_emulator/state
-//	POST /_emulator/reset
-//	POST /_emulator/jelou/{projectId}/deliver[?tamper=true]
-//	POST /_emulator/jurichat/webhooks/{webhookId}/deliver[?event=NAME][&tamper=true]
+//	GET    /_emulator/state
+//	POST   /_emulator/reset
+//	POST   /_emulator/jelou/{projectId}/deliver[?tamper=true]
+//	POST   /_emulator/jurichat/webhooks/{webhookId}/deliver[?event=NAME][&tamper=true]
+//	GET    /_emulator/script
+//	POST   /_emulator/script   {"route": NAME, "fault": FAULT, "times": N}
+//	DELETE /_emulator/script[?route=NAME]
 //
 // Vendor requests pass through a middleware chain: record → faults → auth →
-// handler. The fault stage (Options.Faults, Latency, RateLimit) is there only
-// when configured; it never applies to the control routes.
+// handler; the fault stage never applies to the control routes. Faults come
+// in one vocabulary (an HTTP status in the vendor's error format, reset,
+// commit-reset, slow; see serveFault) from two sources: the random mode
+// (Options.Faults, with Latency and RateLimit beside it) and the scripted
+// mode, "the next N requests to route R meet fault F" (Emulator.Script, the
+// /_emulator/script routes, the -script flag of dev/cmd/emulator). Go code
+// may also script a Custom fault, for answers the emulator never sends
+// itself (malformed bodies, an HTML page, fields removed).
 package emulator
 
 import (
@@ -185,6 +197,7 @@ type JurichatDelivery struct {
 // key of the request counts in /_emulator/state.
 type RecordedRequest struct {
 	Method, Path, Pattern, Key string
+	Route                      string // the route's name (RouteTable); "" for a path no route serves
 	Query                      string // the raw query string, e.g. "page=2&limit=100"
 	Header                     http.Header
 	Body                       []byte
@@ -219,6 +232,11 @@ type Emulator struct {
 	rng         *rand.Rand     // guarded by mu
 	faultCounts map[string]int // guarded by mu
 	limiter     *rateLimiter   // nil: no rate limit
+
+	// Scripted faults (see script.go), guarded by mu.
+	scripts        map[string][]*scriptEntry // route name -> pending faults, in order
+	routeCounts    map[string]int            // route name -> requests received
+	scriptedCounts map[string]int            // route name -> requests that met a scripted fault
 }
 
 type jelouEntry struct {
@@ -309,60 +327,54 @@ type vendor struct {
 	fail func(w http.ResponseWriter, status int, message string)
 }
 
-// vendorRoutes returns the wrapper every route of v goes through.
-func (e *Emulator) vendorRoutes(v vendor) func(http.HandlerFunc) http.Handler {
-	mws := []middleware{e.record(v)}
-	if e.opts.faultsEnabled() {
-		// Fault injection (latency, rate limit, injected faults): after
-		// recording, so tests see every attempt, and before authentication,
-		// as a gateway in front of the real API would behave.
-		mws = append(mws, e.injectFaults(v))
+// vendorRoutes returns the wrapper every route of v goes through; route is
+// the route's name ("" for the catch-all that answers unknown paths).
+func (e *Emulator) vendorRoutes(v vendor) func(route string, h http.HandlerFunc) http.Handler {
+	return func(route string, h http.HandlerFunc) http.Handler {
+		// Fault injection (scripted faults, latency, rate limit, random
+		// faults): after recording, so tests see every attempt, and before
+		// authentication, as a gateway in front of the real API would behave.
+		return chain(h, e.record(v, route), e.injectFaults(v), authenticate(v))
 	}
-	mws = append(mws, authenticate(v))
-	return func(h http.HandlerFunc) http.Handler { return chain(h, mws...) }
 }
 
 func (e *Emulator) routes() http.Handler {
 	mux := http.NewServeMux()
 
-	jelou := e.vendorRoutes(vendor{
-		name:         "jelou",
-		authorized:   e.jelouAuthorized,
-		credential:   jelouCredential,
-		unauthorized: "Unauthorized",
-		fail:         jelouFail,
-	})
-	mux.Handle("POST /jelou/v1/external-support/{projectId}", jelou(e.jelouCreate))
-	mux.Handle("GET /jelou/v1/external-support/{projectId}", jelou(e.jelouGet))
-	mux.Handle("PATCH /jelou/v1/external-support/{projectId}", jelou(e.jelouUpdate))
-	mux.Handle("DELETE /jelou/v1/external-support/{projectId}", jelou(e.jelouDelete))
-	mux.Handle("POST /jelou/v1/external-support/{projectId}/secret/regenerate", jelou(e.jelouRegenerate))
-	mux.Handle("/jelou/", jelou(jelouNoRoute))
-
-	juri := e.vendorRoutes(vendor{
-		name:         "jurichat",
-		authorized:   e.jurichatAuthorized,
-		credential:   jurichatCredential,
-		unauthorized: "Missing or invalid credentials: send Authorization: Bearer <token> or x-jurichat-api-key",
-		fail:         fastifyFail,
-	})
-	for _, p := range []string{"/jurichat/webhooks", "/jurichat/webhooks/{$}"} {
-		mux.Handle("POST "+p, juri(e.jurichatCreate))
-		mux.Handle("GET "+p, juri(e.jurichatList))
+	vendors := map[string]func(string, http.HandlerFunc) http.Handler{
+		"jelou": e.vendorRoutes(vendor{
+			name:         "jelou",
+			authorized:   e.jelouAuthorized,
+			credential:   jelouCredential,
+			unauthorized: "Unauthorized",
+			fail:         jelouFail,
+		}),
+		"jurichat": e.vendorRoutes(vendor{
+			name:         "jurichat",
+			authorized:   e.jurichatAuthorized,
+			credential:   jurichatCredential,
+			unauthorized: "Missing or invalid credentials: send Authorization: Bearer <token> or x-jurichat-api-key",
+			fail:         fastifyFail,
+		}),
 	}
-	mux.Handle("GET /jurichat/webhooks/events", juri(jurichatEvents))
-	mux.Handle("GET /jurichat/webhooks/{webhookId}", juri(e.jurichatGet))
-	mux.Handle("PATCH /jurichat/webhooks/{webhookId}", juri(e.jurichatUpdate))
-	mux.Handle("DELETE /jurichat/webhooks/{webhookId}", juri(e.jurichatDelete))
-	mux.Handle("GET /jurichat/webhooks/{webhookId}/deliveries", juri(e.jurichatDeliveries))
-	mux.Handle("GET /jurichat/webhooks/{webhookId}/deliveries/{deliveryId}", juri(e.jurichatDelivery))
-	mux.Handle("POST /jurichat/webhooks/deliveries/{deliveryId}/retry", juri(e.jurichatRetry))
-	mux.Handle("/jurichat/", juri(jurichatNoRoute))
+	for _, d := range routeDefs {
+		serve := d.serve
+		h := vendors[d.vendor](d.Name, func(w http.ResponseWriter, r *http.Request) { serve(e, w, r) })
+		mux.Handle(d.Method+" "+d.Path, h)
+		if d.alias != "" {
+			mux.Handle(d.Method+" "+d.alias, h)
+		}
+	}
+	mux.Handle("/jelou/", vendors["jelou"]("", jelouNoRoute))
+	mux.Handle("/jurichat/", vendors["jurichat"]("", jurichatNoRoute))
 
 	mux.HandleFunc("GET /_emulator/state", e.controlState)
 	mux.HandleFunc("POST /_emulator/reset", e.controlReset)
 	mux.HandleFunc("POST /_emulator/jelou/{projectId}/deliver", e.controlJelouDeliver)
 	mux.HandleFunc("POST /_emulator/jurichat/webhooks/{webhookId}/deliver", e.controlJurichatDeliver)
+	mux.HandleFunc("GET /_emulator/script", e.controlScriptList)
+	mux.HandleFunc("POST /_emulator/script", e.controlScript)
+	mux.HandleFunc("DELETE /_emulator/script", e.controlScriptClear)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{
 			"jelou":    "/jelou/v1/external-support/{projectId}",
@@ -372,6 +384,7 @@ func (e *Emulator) routes() http.Handler {
 				"POST /_emulator/reset",
 				"POST /_emulator/jelou/{projectId}/deliver",
 				"POST /_emulator/jurichat/webhooks/{webhookId}/deliver",
+				"GET|POST|DELETE /_emulator/script",
 			},
 		})
 	})
@@ -388,10 +401,11 @@ func requestKey(method, pattern string) string {
 }
 
 // record stores a copy of the request (kept in memory for tests only) and
-// counts it under its route pattern, before anything can reject it. When
-// faults are configured it also draws the request's fault, in the same
-// critical section, so that the n-th recorded request gets the n-th draw.
-func (e *Emulator) record(v vendor) middleware {
+// counts it under its route pattern and name, before anything can reject
+// it. In the same critical section it chooses the request's fault: the next
+// one scripted for the route, else the random draw (which is made either
+// way, so that the n-th recorded request always gets the n-th draw).
+func (e *Emulator) record(v vendor, route string) middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
@@ -405,13 +419,20 @@ func (e *Emulator) record(v vendor) middleware {
 				Query:   r.URL.RawQuery,
 				Pattern: r.Pattern,
 				Key:     requestKey(r.Method, r.Pattern),
+				Route:   route,
 				Header:  r.Header.Clone(),
 				Body:    body,
 			}
 			e.mu.Lock()
 			e.requests = append(e.requests, rec)
 			e.counts[rec.Key]++
-			fault := e.drawFaultLocked()
+			fault := requestFault{Fault: Fault{kind: e.drawFaultLocked()}}
+			if route != "" {
+				e.routeCounts[route]++
+				if f, ok := e.takeScriptedLocked(route); ok {
+					fault = requestFault{Fault: f, scripted: true}
+				}
+			}
 			e.mu.Unlock()
 
 			switch {
@@ -619,16 +640,19 @@ func (e *Emulator) RequestCounts() map[string]int {
 	return maps.Clone(e.counts)
 }
 
-// ResetRequests forgets the recorded requests and their counts.
+// ResetRequests forgets the recorded requests and their counts (per
+// pattern, per route, and of scripted faults). Pending scripted faults stay.
 func (e *Emulator) ResetRequests() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.requests = nil
 	e.counts = map[string]int{}
+	e.routeCounts = map[string]int{}
+	e.scriptedCounts = map[string]int{}
 }
 
 // Reset clears all state: integrations, webhooks, deliveries, requests and
-// counts, fault counts included. The seeded fault sequence goes on where it
+// counts, fault counts included, and the pending scripted faults. The seeded fault sequence goes on where it
 // was (it is not re-seeded) and rate-limit buckets keep their tokens.
 func (e *Emulator) Reset() {
 	e.mu.Lock()
@@ -642,6 +666,9 @@ func (e *Emulator) resetLocked() {
 	e.deliveries = map[string]*deliveryEntry{}
 	e.requests = nil
 	e.counts = map[string]int{}
+	e.routeCounts = map[string]int{}
+	e.scriptedCounts = map[string]int{}
+	e.scripts = map[string][]*scriptEntry{}
 	e.resetFaultCountsLocked()
 }
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"context"
 	"crypto/sha256"
 	"fmt"
 	"math"
@@ -149,11 +148,6 @@ func (s FaultSpec) sorted() []weightedFault {
 	return out
 }
 
-// faultsEnabled reports whether the vendor routes need the fault middleware.
-func (o Options) faultsEnabled() bool {
-	return strings.TrimSpace(o.Faults) != "" || o.Latency > 0 || o.AnswerLatency > 0 || o.RateLimit > 0
-}
-
 func validateFaultOptions(o Options) error {
 	if _, err := ParseFaults(o.Faults); err != nil {
 		return err
@@ -239,11 +233,9 @@ func (e *Emulator) FaultCounts() map[string]int {
 	return out
 }
 
-// faultKey is the request-context key of the fault drawn by record.
-type faultKey struct{}
-
 // injectFaults is the fault middleware of the vendor routes: latency, then
-// the rate limit, then the fault drawn for the request by record.
+// the rate limit, then the fault record chose for the request (scripted or
+// drawn), served by serveFault.
 func (e *Emulator) injectFaults(v vendor) middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -266,25 +258,15 @@ func (e *Emulator) injectFaults(v vendor) middleware {
 					return
 				}
 			}
-			kind, _ := r.Context().Value(faultKey{}).(string)
-			if kind == "" {
+			f, _ := r.Context().Value(faultKey{}).(requestFault)
+			if f.kind == "" {
 				e.answerLate(w, r, next)
 				return
 			}
-			e.countFault(kind)
-			switch kind {
-			case FaultReset:
-				dropConnection(w)
-			case FaultCommitReset:
-				next.ServeHTTP(discardResponse{header: http.Header{}}, r)
-				dropConnection(w)
-			default:
-				status, _ := strconv.Atoi(kind) // validated by FaultSpec.Validate
-				if status == http.StatusTooManyRequests {
-					w.Header().Set("Retry-After", "1")
-				}
-				v.fail(w, status, fmt.Sprintf("%s (fault injected by the emulator)", cmp.Or(http.StatusText(status), "Error")))
+			if !f.scripted {
+				e.countFault(f.kind)
 			}
+			serveFault(v, f.Fault, w, r, next)
 		})
 	}
 }
@@ -470,12 +452,4 @@ func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		s.hijacked = true
 	}
 	return conn, rw, err
-}
-
-// withFault returns r carrying the fault drawn for it.
-func withFault(r *http.Request, kind string) *http.Request {
-	if kind == "" {
-		return r
-	}
-	return r.WithContext(context.WithValue(r.Context(), faultKey{}, kind))
 }
