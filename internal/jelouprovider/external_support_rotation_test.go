@@ -330,16 +330,16 @@ func TestAccExternalSupport_sparseGet(t *testing.T) {
 func TestAccExternalSupport_rotationAnswerLost(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	// POSTs in order: the create passes, the first regenerate is lost.
-	proxy := newDropProxy(t, target.Emulator, "", acctest.DropCommitReset)
+	// The create passes, the first regenerate is lost.
+	target.Emulator.MustScript(emulator.RouteJelouRegenerate, emulator.CommitReset, 1)
 	projectID := acctest.RandomName("proj-")
 	acctest.Run(t, false, tfresource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
-			{Config: proxiedConfig(proxy, "", projectID)},
+			{Config: faultyConfig(target.Emulator, "", projectID)},
 			{
 				PreConfig: target.Emulator.ResetRequests,
-				Config:    proxiedRotation(proxy, "", projectID, "1"),
+				Config:    faultyRotation(target.Emulator, "", projectID, "1"),
 				Check: tfresource.ComposeAggregateTestCheckFunc(
 					checkCounts(target, map[string]int{patternRegenerate: 2, patternPatch: 0, patternCreate: 0, patternDelete: 0}),
 					acctest.CheckAttrEquals(resName, "signing_secret", serverSecret(target, projectID)),
@@ -355,20 +355,21 @@ func TestAccExternalSupport_rotationAnswerLost(t *testing.T) {
 func TestAccExternalSupport_rotationBudgetExhausted(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, "", acctest.DropCommitReset, acctest.DropCommitReset)
+	// The create passes, the first two regenerates are lost.
+	target.Emulator.MustScript(emulator.RouteJelouRegenerate, emulator.CommitReset, 2)
 	projectID := acctest.RandomName("proj-")
 	acctest.Run(t, false, tfresource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
-			{Config: proxiedConfig(proxy, "  max_retries = 1", projectID)},
+			{Config: faultyConfig(target.Emulator, "  max_retries = 1", projectID)},
 			{
-				Config: proxiedRotation(proxy, "  max_retries = 1", projectID, "1"),
+				Config: faultyRotation(target.Emulator, "  max_retries = 1", projectID, "1"),
 				ExpectError: acctest.ErrorPattern(`Unknown Outcome Regenerating Jelou Signing Secret.*2 regenerate request\(s\).*` +
 					`state keeps the previous secret.*terraform apply again`),
 			},
 			{
 				PreConfig: target.Emulator.ResetRequests,
-				Config:    proxiedRotation(proxy, "  max_retries = 1", projectID, "1"),
+				Config:    faultyRotation(target.Emulator, "  max_retries = 1", projectID, "1"),
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("signing_secret")),
@@ -382,8 +383,8 @@ func TestAccExternalSupport_rotationBudgetExhausted(t *testing.T) {
 	})
 }
 
-func proxiedRotation(p *acctest.DropProxy, providerArgs, projectID, rotation string) string {
-	return strings.Replace(proxiedConfig(p, providerArgs, projectID), `  auth_type     = "bearer"`,
+func faultyRotation(emu *emulator.Server, providerArgs, projectID, rotation string) string {
+	return strings.Replace(faultyConfig(emu, providerArgs, projectID), `  auth_type     = "bearer"`,
 		fmt.Sprintf("  auth_type     = \"bearer\"\n  rotate_when_changed = { rotation = %q }", rotation), 1)
 }
 
@@ -457,7 +458,7 @@ resource "jelou_external_support" "test" {
 `, projectID, url, rotation)
 	}
 	serverSecret := func() (string, error) {
-		in, ok := srv.Emu.JelouIntegration(projectID)
+		in, ok := srv.JelouIntegration(projectID)
 		if !ok {
 			return "", errors.New("no integration on the server")
 		}
@@ -482,8 +483,8 @@ resource "jelou_external_support" "test" {
 			},
 			{
 				PreConfig: func() {
-					srv.Heal()
-					srv.Emu.ResetRequests()
+					srv.ClearScripts()
+					srv.ResetRequests()
 				},
 				Config: config("https://support.example.com/v2", "2"),
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -492,7 +493,7 @@ resource "jelou_external_support" "test" {
 				}},
 				Check: tfresource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error {
-						counts := srv.Emu.RequestCounts()
+						counts := srv.RequestCounts()
 						if counts[patternRegenerate] != 0 || counts[patternPatch] != 1 {
 							return fmt.Errorf("the retried apply sent %v, want one PATCH and no regenerate", counts)
 						}

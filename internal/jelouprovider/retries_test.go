@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -16,23 +16,18 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
 )
 
-// newDropProxy serves the emulator through an acctest.DropProxy that breaks
-// the next creates (POST /jelou/v1/external-support/{projectId}) as
-// scripted.
-func newDropProxy(t *testing.T, emu *emulator.Server, faults ...acctest.Drop) *acctest.DropProxy {
-	t.Helper()
-	return acctest.NewDropProxy(t, emu.URL, acctest.DropProxyOptions{
-		IsCreate: func(r *http.Request) bool {
-			return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/jelou/v1/external-support/")
-		},
-		UnavailableBody: `{"message":"maintenance"}`,
-	}, faults...)
+// postCount returns how many POSTs to a project's integration (creates and
+// regenerates) the emulator received, faulted ones included.
+func postCount(emu *emulator.Server) int {
+	counts := emu.RouteCounts()
+	return counts[emulator.RouteJelouCreate] + counts[emulator.RouteJelouRegenerate]
 }
 
-// proxiedConfig is the provider block pointing at the proxy, with extra
+// faultyConfig is the provider block pointing at the emulator, with extra
 // provider arguments, and a resource for projectID (webhook URL
-// https://support.example.com/jelou).
-func proxiedConfig(p *acctest.DropProxy, providerArgs, projectID string) string {
+// https://support.example.com/jelou). The tests script the emulator's
+// faults (emulator.Script).
+func faultyConfig(emu *emulator.Server, providerArgs, projectID string) string {
 	return acctest.Requirements("jelou") + fmt.Sprintf(`provider "jelou" {
   base_url = %q
   api_key  = %q
@@ -45,7 +40,7 @@ resource "jelou_external_support" "test" {
   auth_type     = "bearer"
   authorization = "retries-test-credential"
 }
-`, p.URL+"/jelou", emulator.DefaultJelouAPIKey, providerArgs, projectID)
+`, emu.JelouURL(), emulator.DefaultJelouAPIKey, providerArgs, projectID)
 }
 
 // max_retries and request_timeout are checked at plan time, each with an
@@ -110,35 +105,37 @@ func TestAccProvider_transportSettingsInvalidEnvironment(t *testing.T) {
 // max_retries reaches the transport: with 0 a 503 to the create is final;
 // with 1 the create is retried and succeeds.
 func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
-	target := acctest.NewJelou(t)
-	target.SkipOnReal(t, "injects failures between the provider and the emulator")
 	t.Run("max_retries = 0", func(t *testing.T) {
-		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
+		target := acctest.NewJelou(t)
+		target.SkipOnReal(t, "injects failures between the provider and the emulator")
+		target.Emulator.MustScript(emulator.RouteJelouCreate, emulator.Status(http.StatusServiceUnavailable), 1)
 		projectID := acctest.RandomName("proj-")
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			CheckDestroy:             checkNoIntegration(target, projectID),
 			Steps: []resource.TestStep{{
-				Config:      proxiedConfig(proxy, "  max_retries = 0", projectID),
+				Config:      faultyConfig(target.Emulator, "  max_retries = 0", projectID),
 				ExpectError: acctest.ErrorPattern(`Error Creating Jelou External Support Integration.*HTTP 503 Service Unavailable`),
 			}},
 		})
-		if n := proxy.CreateCount(); n != 1 {
+		if n := postCount(target.Emulator); n != 1 {
 			t.Errorf("the create was sent %d times, want once (no retries)", n)
 		}
 	})
 	t.Run("max_retries = 1", func(t *testing.T) {
-		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
+		target := acctest.NewJelou(t)
+		target.SkipOnReal(t, "injects failures between the provider and the emulator")
+		target.Emulator.MustScript(emulator.RouteJelouCreate, emulator.Status(http.StatusServiceUnavailable), 1)
 		projectID := acctest.RandomName("proj-")
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			CheckDestroy:             checkNoIntegration(target, projectID),
 			Steps: []resource.TestStep{{
-				Config: proxiedConfig(proxy, "  max_retries = 1", projectID),
+				Config: faultyConfig(target.Emulator, "  max_retries = 1", projectID),
 				Check:  acctest.CheckAttrEquals(resName, "signing_secret", serverSecret(target, projectID)),
 			}},
 		})
-		if n := proxy.CreateCount(); n != 2 {
+		if n := postCount(target.Emulator); n != 2 {
 			t.Errorf("the create was sent %d times, want twice (one retry)", n)
 		}
 	})
@@ -151,13 +148,13 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 func TestAccProvider_requestTimeoutTakesEffect(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, acctest.DropSlow)
+	target.Emulator.MustScript(emulator.RouteJelouCreate, emulator.Slow(3*time.Second), 1)
 	projectID := acctest.RandomName("proj-")
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkNoIntegration(target, projectID),
 		Steps: []resource.TestStep{{
-			Config: proxiedConfig(proxy, "  max_retries = 0\n  request_timeout = \"1s\"", projectID),
+			Config: faultyConfig(target.Emulator, "  max_retries = 0\n  request_timeout = \"1s\"", projectID),
 			ExpectError: acctest.ErrorPattern(`Error Creating Jelou External Support Integration.*(Timeout|timeout).*` +
 				`found no integration: nothing was created`),
 		}},
@@ -171,14 +168,14 @@ func TestAccProvider_requestTimeoutTakesEffect(t *testing.T) {
 func TestAccExternalSupport_interruptedCreateRegenerated(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, acctest.DropCommitReset)
+	target.Emulator.MustScript(emulator.RouteJelouCreate, emulator.CommitReset, 1)
 	projectID := acctest.RandomName("proj-")
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkNoIntegration(target, projectID),
 		Steps: []resource.TestStep{{
 			PreConfig: target.Emulator.ResetRequests,
-			Config:    proxiedConfig(proxy, "", projectID),
+			Config:    faultyConfig(target.Emulator, "", projectID),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				acctest.CheckAttrEquals(resName, "signing_secret", serverSecret(target, projectID)),
 				acctest.CheckAttrEquals(resName, "id", func() (string, error) {
@@ -203,7 +200,6 @@ func TestAccExternalSupport_interruptedCreateRegenerated(t *testing.T) {
 func TestAccExternalSupport_interruptedCreateUnproven(t *testing.T) {
 	target := acctest.NewJelou(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, acctest.DropReset)
 	projectID := acctest.RandomName("proj-")
 	var existing *jelou.Integration
 	acctest.Run(t, false, resource.TestCase{
@@ -218,8 +214,10 @@ func TestAccExternalSupport_interruptedCreateUnproven(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// After that create: the provider's create meets the reset.
+				target.Emulator.MustScript(emulator.RouteJelouCreate, emulator.Reset, 1)
 			},
-			Config: proxiedConfig(proxy, "", projectID),
+			Config: faultyConfig(target.Emulator, "", projectID),
 			ExpectError: acctest.ErrorPattern(`Jelou Integration Of Unproven Origin.*` +
 				`it has integration \S+, which this apply cannot prove it created: its webhookUrl is not the one this create sent.*` +
 				`never deleted.*terraform import jelou_external_support.<name> ` + regexp.QuoteMeta(projectID) +

@@ -20,15 +20,15 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 )
 
-// These tests put a server on 127.0.0.1 in front of the emulator that
-// answers one Jelou route with a broken response: invalid JSON, an HTML page,
+// These tests script the emulator to answer one Jelou route with a broken
+// response (a Go-only custom fault, see acctest.FailOnly): invalid JSON, an HTML page,
 // an empty body, JSON without the fields the provider needs, HTML error
 // pages, bare gateway errors, plain-text 4xx answers, JSON error bodies of an
 // unknown shape, a body over the 10 MiB limit. Every operation that meets one
 // must fail with a diagnostic that names the operation and the problem,
 // without a panic and without losing or half-writing state.
 
-// Jelou operations, named as the fault server routes them.
+// Jelou operations, as the RPC guard names them.
 const (
 	opCreate     = "create"      // POST   /v1/external-support/{projectId}
 	opRead       = "read"        // GET    /v1/external-support/{projectId}, refresh
@@ -36,6 +36,15 @@ const (
 	opDelete     = "delete"      // DELETE /v1/external-support/{projectId}
 	opDataSource = "data source" // GET    /v1/external-support/{projectId}, data source
 )
+
+// opRoute is the emulator route each operation sends.
+var opRoute = map[string]string{
+	opCreate:     emulator.RouteJelouCreate,
+	opRead:       emulator.RouteJelouGet,
+	opUpdate:     emulator.RouteJelouUpdate,
+	opDelete:     emulator.RouteJelouDelete,
+	opDataSource: emulator.RouteJelouGet, // the data source reads the same route
+}
 
 // opSummary is the diagnostic summary each operation fails with.
 var opSummary = map[string]string{
@@ -55,36 +64,26 @@ var opRPC = map[string]string{
 	opDataSource: "ReadDataSource",
 }
 
-// route names the operation a request to the Jelou API performs.
-func route(r *http.Request) string {
-	if !strings.HasPrefix(r.URL.Path, "/jelou/v1/external-support/") {
-		return ""
-	}
-	switch r.Method {
-	case http.MethodPost:
-		return opCreate
-	case http.MethodGet:
-		return opRead // the data source reads the same route
-	case http.MethodPatch:
-		return opUpdate
-	case http.MethodDelete:
-		return opDelete
-	}
-	return ""
-}
-
-// faultServer is an acctest.FaultServer whose routes are the Jelou
-// operations (see route).
-type faultServer struct{ *acctest.FaultServer }
+// faultServer is an emulator whose Jelou operations the tests break one at
+// a time.
+type faultServer struct{ *emulator.Server }
 
 func newFaultServer(t *testing.T) faultServer {
 	t.Helper()
-	return faultServer{acctest.NewFaultServer(t, route)}
+	return faultServer{acctest.StartEmulator(t)}
 }
+
+// Fail is a PreConfig that makes op's route, and only it, answer with f.
+func (s faultServer) Fail(op string, f emulator.Fault) func() {
+	return acctest.FailOnly(s.Emulator, opRoute[op], f)
+}
+
+// FaultyRequests returns how many requests of op met a scripted fault.
+func (s faultServer) FaultyRequests(op string) int { return s.ScriptedCounts()[opRoute[op]] }
 
 func (s faultServer) providerConfig() string {
 	return acctest.Requirements("jelou") + fmt.Sprintf("provider \"jelou\" {\n  base_url = %q\n  api_key  = %q\n}\n",
-		s.URL+"/jelou", emulator.DefaultJelouAPIKey)
+		s.JelouURL(), emulator.DefaultJelouAPIKey)
 }
 
 // A 200 with a broken body means nothing to DELETE, which ignores the body;
@@ -281,7 +280,7 @@ func TestAccServerResponses_existingIntegration(t *testing.T) {
 				})
 			}
 			steps = append(steps, resource.TestStep{
-				PreConfig: srv.Heal,
+				PreConfig: srv.ClearScripts,
 				Config:    before,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -292,7 +291,7 @@ func TestAccServerResponses_existingIntegration(t *testing.T) {
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("webhook_url"), knownvalue.StringExact("https://support.example.com/jelou")),
 				},
 				Check: func(*terraform.State) error {
-					in, ok := srv.Emu.JelouIntegration(projectID)
+					in, ok := srv.JelouIntegration(projectID)
 					if !ok {
 						return fmt.Errorf("the server no longer holds the integration of project %q", projectID)
 					}
@@ -372,7 +371,7 @@ func TestAccServerResponses_createWithoutSigningSecret(t *testing.T) {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				guard.Warned("ApplyResourceChange", "Jelou Returned No Signing Secret"),
 				func(*terraform.State) error {
-					if _, ok := srv.Emu.JelouIntegration(projectID); !ok {
+					if _, ok := srv.JelouIntegration(projectID); !ok {
 						return fmt.Errorf("the server holds no integration for project %q", projectID)
 					}
 					return nil

@@ -16,23 +16,12 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 )
 
-// newDropProxy serves the emulator through an acctest.DropProxy that breaks
-// the next creates (POST /jurichat/webhooks) as scripted.
-func newDropProxy(t *testing.T, emu *emulator.Server, faults ...acctest.Drop) *acctest.DropProxy {
-	t.Helper()
-	return acctest.NewDropProxy(t, emu.URL, acctest.DropProxyOptions{
-		IsCreate: func(r *http.Request) bool {
-			return r.Method == http.MethodPost && r.URL.Path == "/jurichat/webhooks"
-		},
-		UnavailableBody: `{"statusCode":503,"error":"Service Unavailable","message":"maintenance"}`,
-	}, faults...)
-}
-
 const retriesWebhookName = "retries test"
 
-// proxiedConfig is the provider block pointing at the proxy, with extra
-// provider arguments, and one webhook.
-func proxiedConfig(p *acctest.DropProxy, providerArgs string) string {
+// faultyConfig is the provider block pointing at the emulator, with extra
+// provider arguments, and one webhook. The tests script the emulator's
+// faults (emulator.Script).
+func faultyConfig(emu *emulator.Server, providerArgs string) string {
 	return acctest.Requirements("jurichat") + fmt.Sprintf(`provider "jurichat" {
   base_url = %q
   token    = %q
@@ -46,7 +35,7 @@ resource "jurichat_webhook" "test" {
   description = "created through a faulty network"
   headers     = { "X-Retries-Token" = "retries-header-credential" }
 }
-`, p.URL+"/jurichat", emulator.DefaultJurichatToken, providerArgs, retriesWebhookName)
+`, emu.JurichatURL(), emulator.DefaultJurichatToken, providerArgs, retriesWebhookName)
 }
 
 // The webhook proxiedConfig declares, as a create request.
@@ -57,6 +46,10 @@ var retriesWebhook = jurichat.CreateWebhookRequest{
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// createCount returns how many creates the emulator received, faulted ones
+// included.
+func createCount(emu *emulator.Server) int { return emu.RouteCounts()[emulator.RouteJurichatCreate] }
 
 // max_retries and request_timeout are checked at plan time, each with an
 // error that names the attribute and the accepted values.
@@ -117,15 +110,15 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 	t.Run("max_retries = 0", func(t *testing.T) {
 		target := acctest.NewJuriChat(t)
 		target.SkipOnReal(t, "injects failures between the provider and the emulator")
-		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
+		target.Emulator.MustScript(emulator.RouteJurichatCreate, emulator.Status(http.StatusServiceUnavailable), 1)
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps: []resource.TestStep{{
-				Config:      proxiedConfig(proxy, "  max_retries = 0"),
-				ExpectError: acctest.ErrorPattern(`Error Creating JuriChat Webhook.*HTTP 503 Service Unavailable.*maintenance`),
+				Config:      faultyConfig(target.Emulator, "  max_retries = 0"),
+				ExpectError: acctest.ErrorPattern(`Error Creating JuriChat Webhook.*HTTP 503 Service Unavailable.*fault injected by the emulator`),
 			}},
 		})
-		if n := proxy.CreateCount(); n != 1 {
+		if n := createCount(target.Emulator); n != 1 {
 			t.Errorf("the create was sent %d times, want once (no retries)", n)
 		}
 		if hooks := target.Emulator.JurichatWebhooks(); len(hooks) != 0 {
@@ -135,15 +128,15 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 	t.Run("max_retries = 1", func(t *testing.T) {
 		target := acctest.NewJuriChat(t)
 		target.SkipOnReal(t, "injects failures between the provider and the emulator")
-		proxy := newDropProxy(t, target.Emulator, acctest.Drop503)
+		target.Emulator.MustScript(emulator.RouteJurichatCreate, emulator.Status(http.StatusServiceUnavailable), 1)
 		acctest.Run(t, false, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps: []resource.TestStep{{
-				Config: proxiedConfig(proxy, "  max_retries = 1"),
+				Config: faultyConfig(target.Emulator, "  max_retries = 1"),
 				Check:  checkEmulatorSecret(target),
 			}},
 		})
-		if n := proxy.CreateCount(); n != 2 {
+		if n := createCount(target.Emulator); n != 2 {
 			t.Errorf("the create was sent %d times, want twice (one retry)", n)
 		}
 	})
@@ -155,12 +148,12 @@ func TestAccProvider_maxRetriesTakesEffect(t *testing.T) {
 func TestAccWebhook_interruptedCreateAdopted(t *testing.T) {
 	target := acctest.NewJuriChat(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, acctest.DropCommitReset)
+	target.Emulator.MustScript(emulator.RouteJurichatCreate, emulator.CommitReset, 1)
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkNoWebhooks(target),
 		Steps: []resource.TestStep{{
-			Config: proxiedConfig(proxy, ""),
+			Config: faultyConfig(target.Emulator, ""),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				func(s *terraform.State) error {
 					hooks := target.Emulator.JurichatWebhooks()
@@ -180,7 +173,7 @@ func TestAccWebhook_interruptedCreateAdopted(t *testing.T) {
 			),
 		}},
 	})
-	if n := proxy.CreateCount(); n != 1 {
+	if n := createCount(target.Emulator); n != 1 {
 		t.Errorf("the create was sent %d times, want once: the stored webhook is adopted, not created again", n)
 	}
 }
@@ -191,7 +184,6 @@ func TestAccWebhook_interruptedCreateAdopted(t *testing.T) {
 func TestAccWebhook_interruptedCreateAmbiguous(t *testing.T) {
 	target := acctest.NewJuriChat(t)
 	target.SkipOnReal(t, "injects failures between the provider and the emulator")
-	proxy := newDropProxy(t, target.Emulator, acctest.DropCommitReset)
 	var otherID string
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -205,8 +197,12 @@ func TestAccWebhook_interruptedCreateAmbiguous(t *testing.T) {
 					t.Fatal(err)
 				}
 				otherID = other.ID
+				// After that create: count from here, and the provider's
+				// create meets the commit-reset.
+				target.Emulator.ResetRequests()
+				target.Emulator.MustScript(emulator.RouteJurichatCreate, emulator.CommitReset, 1)
 			},
-			Config: proxiedConfig(proxy, ""),
+			Config: faultyConfig(target.Emulator, ""),
 			ExpectError: acctest.ErrorPattern(`Several Matching JuriChat Webhooks.*connection reset.*` +
 				`2 webhooks created since the create was sent match.*none was adopted.*terraform import jurichat_webhook.<name> `),
 		}},
@@ -215,8 +211,8 @@ func TestAccWebhook_interruptedCreateAmbiguous(t *testing.T) {
 		t.Error("the webhook created by someone else is gone")
 	}
 	hooks := target.Emulator.JurichatWebhooks()
-	if len(hooks) != 2 || proxy.CreateCount() != 1 {
-		t.Errorf("the server holds %d webhooks after %d creates, want 2 after 1: nothing may be created or deleted", len(hooks), proxy.CreateCount())
+	if len(hooks) != 2 || createCount(target.Emulator) != 1 {
+		t.Errorf("the server holds %d webhooks after %d creates, want 2 after 1: nothing may be created or deleted", len(hooks), createCount(target.Emulator))
 	}
 	for _, h := range hooks {
 		if strings.Contains(h.Name, "retries") {

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -277,22 +274,19 @@ func TestRetryDeliveriesInvoke_partial(t *testing.T) {
 	rc.setStatus(http.StatusOK)
 	refused := srv.JurichatDeliveries(hook.ID)[1].ID
 
-	// A proxy in front of the emulator refuses the retry of one delivery, as
-	// JuriChat does once a delivery has left its log.
-	upstream, _ := url.Parse(srv.URL)
-	proxy := httputil.NewSingleHostReverseProxy(upstream)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.Contains(r.URL.Path, refused) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = fmt.Fprintf(w, `{"statusCode":404,"error":"Not Found","message":"Delivery %s not found"}`, refused)
+	// The emulator refuses the retry of one delivery, as JuriChat does once
+	// a delivery has left its log.
+	srv.MustScript(emulator.RouteJurichatRetry, emulator.Custom("refuse-one-retry", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if r.PathValue("deliveryId") != refused {
+			next.ServeHTTP(w, r)
 			return
 		}
-		proxy.ServeHTTP(w, r)
-	}))
-	defer front.Close()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = fmt.Fprintf(w, `{"statusCode":404,"error":"Not Found","message":"Delivery %s not found"}`, refused)
+	}), emulator.Forever)
 
-	a := &retryDeliveriesAction{data: &providerData{client: emulatorClient(t, front.URL+"/jurichat")}, pollInterval: 10 * time.Millisecond}
+	a := &retryDeliveriesAction{data: &providerData{client: emulatorClient(t, srv.JurichatURL())}, pollInterval: 10 * time.Millisecond}
 	var schemaResp action.SchemaResponse
 	a.Schema(context.Background(), action.SchemaRequest{}, &schemaResp)
 	ctx := context.Background()

@@ -26,8 +26,8 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 )
 
-// These tests put a server on 127.0.0.1 in front of the emulator that
-// answers one JuriChat route with a broken response: invalid JSON, an HTML
+// These tests script the emulator to answer one JuriChat route with a
+// broken response (a Go-only custom fault, see acctest.FailOnly): invalid JSON, an HTML
 // page, an empty body, JSON without the fields the provider needs or of the
 // wrong types, HTML error pages, bare gateway errors, plain-text 4xx
 // answers, JSON error bodies of an unknown shape, a body over the 10 MiB
@@ -47,14 +47,14 @@ const (
 	opEphemeral = "ephemeral secret" // GET /webhooks/{id}, on open
 )
 
-// Routes of the JuriChat API, as the fault server tells them apart.
+// Routes of the JuriChat API, as the emulator names them.
 const (
-	routeCreate = "POST /webhooks"
-	routeGet    = "GET /webhooks/{id}"
-	routePatch  = "PATCH /webhooks/{id}"
-	routeDelete = "DELETE /webhooks/{id}"
-	routeList   = "GET /webhooks"
-	routeEvents = "GET /webhooks/events"
+	routeCreate = emulator.RouteJurichatCreate
+	routeGet    = emulator.RouteJurichatGet
+	routePatch  = emulator.RouteJurichatUpdate
+	routeDelete = emulator.RouteJurichatDelete
+	routeList   = emulator.RouteJurichatList
+	routeEvents = emulator.RouteJurichatEvents
 )
 
 // opRoute is the route each operation sends; opSummary the diagnostic
@@ -80,46 +80,29 @@ var (
 	}
 )
 
-// routeOf names the route of a request to the JuriChat API.
-func routeOf(r *http.Request) string {
-	rest, ok := strings.CutPrefix(strings.TrimSuffix(r.URL.Path, "/"), "/jurichat/webhooks")
-	if !ok {
-		return ""
-	}
-	switch {
-	case rest == "" && r.Method == http.MethodPost:
-		return routeCreate
-	case rest == "" && r.Method == http.MethodGet:
-		return routeList
-	case rest == "/events" && r.Method == http.MethodGet:
-		return routeEvents
-	case strings.Count(rest, "/") != 1:
-		return ""
-	case r.Method == http.MethodGet:
-		return routeGet
-	case r.Method == http.MethodPatch:
-		return routePatch
-	case r.Method == http.MethodDelete:
-		return routeDelete
-	}
-	return ""
-}
-
-// faultServer is an acctest.FaultServer whose routes are the JuriChat
-// routes (see routeOf).
-type faultServer struct{ *acctest.FaultServer }
+// faultServer is an emulator whose JuriChat routes the tests break one at
+// a time.
+type faultServer struct{ *emulator.Server }
 
 func newFaultServer(t *testing.T) faultServer {
 	t.Helper()
-	return faultServer{acctest.NewFaultServer(t, routeOf)}
+	return faultServer{acctest.StartEmulator(t)}
 }
+
+// Fail is a PreConfig that makes route, and only it, answer with f.
+func (s faultServer) Fail(route string, f emulator.Fault) func() {
+	return acctest.FailOnly(s.Emulator, route, f)
+}
+
+// FaultyRequests returns how many requests to route met a scripted fault.
+func (s faultServer) FaultyRequests(route string) int { return s.ScriptedCounts()[route] }
 
 // target is the fault server as an acceptance-test target, so that the
 // configuration helpers of the other tests apply.
 func (s faultServer) target() *acctest.JuriChat {
 	return &acctest.JuriChat{
 		ProviderConfig: acctest.Requirements("jurichat") + fmt.Sprintf("provider \"jurichat\" {\n  base_url = %q\n  token    = %q\n}\n",
-			s.URL+"/jurichat", emulator.DefaultJurichatToken),
+			s.JurichatURL(), emulator.DefaultJurichatToken),
 	}
 }
 
@@ -341,7 +324,7 @@ func TestAccServerResponses_existingWebhook(t *testing.T) {
 				steps = append(steps, step)
 			}
 			steps = append(steps, resource.TestStep{
-				PreConfig: srv.Heal,
+				PreConfig: srv.ClearScripts,
 				Config:    before,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -352,7 +335,7 @@ func TestAccServerResponses_existingWebhook(t *testing.T) {
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("name"), knownvalue.StringExact("server responses")),
 				},
 				Check: func(*terraform.State) error {
-					h, ok := srv.Emu.JurichatWebhook(id)
+					h, ok := srv.JurichatWebhook(id)
 					if !ok {
 						return fmt.Errorf("the server no longer holds webhook %s", id)
 					}
@@ -449,13 +432,13 @@ func TestAccServerResponses_createWithoutSecret(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: srv.Heal,
+				PreConfig: srv.ClearScripts,
 				Config:    brokenWebhookConfig(srv, "created without secret"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: acctest.CheckAttrEquals(resName, "secret", func() (string, error) {
-					h, ok := srv.Emu.JurichatWebhook(id)
+					h, ok := srv.JurichatWebhook(id)
 					if !ok {
 						return "", fmt.Errorf("the server holds no webhook %s", id)
 					}

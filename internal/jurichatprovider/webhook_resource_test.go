@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -861,20 +858,8 @@ resource "jurichat_webhook" "test" {
 func TestAccWebhook_catalogueUnavailable(t *testing.T) {
 	target := acctest.NewJuriChat(t)
 	target.SkipOnReal(t, "needs a catalogue endpoint that fails")
-	upstream, err := url.Parse(target.Emulator.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(upstream)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/webhooks/events") {
-			http.Error(w, `{"statusCode":500,"error":"Internal Server Error","message":"catalogue unavailable"}`, http.StatusInternalServerError)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
-	config := acctest.Requirements("jurichat") + fmt.Sprintf("provider \"jurichat\" {\n  base_url = %q\n  token    = %q\n}\n", front.URL+"/jurichat", emulator.DefaultJurichatToken) + `
+	target.Emulator.MustScript(emulator.RouteJurichatEvents, emulator.Status(http.StatusInternalServerError), emulator.Forever)
+	config := acctest.Requirements("jurichat") + fmt.Sprintf("provider \"jurichat\" {\n  base_url = %q\n  token    = %q\n}\n", target.Emulator.JurichatURL(), emulator.DefaultJurichatToken) + `
 resource "jurichat_webhook" "test" {
   name   = "catalogue unavailable"
   url    = "https://hooks.example.com/jurichat"

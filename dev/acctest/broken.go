@@ -3,85 +3,35 @@ package acctest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"slices"
-	"sync"
-	"testing"
+	"strings"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 )
 
-// Responder writes a broken answer; next is the emulator, for responders
-// that let the request through and spoil the answer.
-type Responder func(w http.ResponseWriter, r *http.Request, next http.Handler)
-
-// FaultServer serves an emulator on 127.0.0.1, except for the one route
-// with an active fault, which it answers with the fault's responder. It
-// counts the requests each route received while faulty. Routes are the
-// names the function given to NewFaultServer gives requests.
-type FaultServer struct {
-	*httptest.Server
-	Emu *emulator.Emulator
-
-	mu     sync.Mutex
-	route  string
-	fault  Responder
-	faulty map[string]int
-}
-
-// NewFaultServer starts a FaultServer in front of a new emulator with the
-// default options, and closes it when the test ends. routeOf names the route
-// of a request ("" for none).
-func NewFaultServer(t *testing.T, routeOf func(*http.Request) string) *FaultServer {
-	t.Helper()
-	s := &FaultServer{Emu: emulator.New(emulator.DefaultOptions()), faulty: map[string]int{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		fault := s.fault
-		hit := fault != nil && routeOf(r) == s.route
-		if hit {
-			s.faulty[s.route]++
-		}
-		s.mu.Unlock()
-		if hit {
-			fault(w, r, s.Emu)
-			return
-		}
-		s.Emu.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-// Fail makes route answer with respond, from the next request on.
-func (s *FaultServer) Fail(route string, respond Responder) func() {
+// FailOnly returns a PreConfig that makes every request to route (an
+// emulator route name) meet fault until the next FailOnly or
+// ClearScripts, and no other route fail: the faults scripted before are
+// dropped. The emulator counts the requests that met it
+// (ScriptedCounts).
+func FailOnly(emu *emulator.Emulator, route string, fault emulator.Fault) func() {
 	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.route, s.fault = route, respond
+		emu.ClearScripts()
+		emu.MustScript(route, fault, emulator.Forever)
 	}
 }
 
-// Heal lets every request through to the emulator again.
-func (s *FaultServer) Heal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.route, s.fault = "", nil
-}
-
-// FaultyRequests returns how many requests route received while faulty.
-func (s *FaultServer) FaultyRequests(route string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.faulty[route]
-}
+// The broken answers below are Go-only custom faults of the emulator
+// (emulator.Custom): answers it never sends on its own.
 
 // Reply answers with a fixed status, content type and body, plus header
-// pairs ("Retry-After", "0").
-func Reply(status int, contentType, body string, header ...string) Responder {
-	return func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
+// pairs ("Retry-After", "0"), without acting.
+func Reply(status int, contentType, body string, header ...string) emulator.Fault {
+	return emulator.Custom(fmt.Sprintf("reply-%d", status), func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
 		for i := 0; i+1 < len(header); i += 2 {
 			w.Header().Set(header[i], header[i+1])
 		}
@@ -90,14 +40,14 @@ func Reply(status int, contentType, body string, header ...string) Responder {
 		}
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))
-	}
+	})
 }
 
 // HugeBody answers 200 with a JSON body larger than the clients' 10 MiB
 // limit: prefix, 11 MiB of "a", then suffix (prefix opens a string member
-// that suffix closes).
-func HugeBody(prefix, suffix string) Responder {
-	return func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
+// that suffix closes), without acting.
+func HugeBody(prefix, suffix string) emulator.Fault {
+	return emulator.Custom("huge-body", func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(prefix))
@@ -108,19 +58,19 @@ func HugeBody(prefix, suffix string) Responder {
 			}
 		}
 		_, _ = w.Write([]byte(suffix))
-	}
+	})
 }
 
 // WithoutFields lets the request through and removes the given members from
 // the object in the answer: from its "data" member when that is an object
 // (an envelope), else from the object itself.
-func WithoutFields(fields ...string) Responder {
-	return func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+func WithoutFields(fields ...string) emulator.Fault {
+	return emulator.Custom("without-"+strings.Join(fields, "-"), func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
 		var top map[string]any
 		if err := json.Unmarshal(rec.Body.Bytes(), &top); err != nil {
-			http.Error(w, "the test's fault server could not decode the emulator's answer", http.StatusTeapot)
+			http.Error(w, "the test's fault could not decode the emulator's answer", http.StatusTeapot)
 			return
 		}
 		obj := top
@@ -134,7 +84,7 @@ func WithoutFields(fields ...string) Responder {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(body)
-	}
+	})
 }
 
 // Pages a server may answer with instead of an API answer: a sign-in page
@@ -154,7 +104,7 @@ const (
 // fragment, after the operation's summary). ProblemFor overrides it per
 // operation.
 type BrokenResponse struct {
-	Respond    Responder
+	Respond    emulator.Fault
 	Ops        []string
 	Problem    string
 	ProblemFor map[string]string
