@@ -330,12 +330,13 @@ func retryAfterSeconds(wait float64) int {
 	return int(min(s, math.MaxInt32))
 }
 
-// dropConnection closes the client's connection without writing a response.
+// DropConnection closes the client's connection without writing a response:
+// the reset of FaultReset and FaultCommitReset, exported for Custom faults.
 // On TCP it sets SO_LINGER to 0, so the client sees a connection reset rather
 // than an orderly close. Where the connection cannot be taken over (HTTP/2, a
 // test recorder), it aborts the handler with http.ErrAbortHandler, which makes
 // the server reset the stream or close the connection.
-func dropConnection(w http.ResponseWriter) {
+func DropConnection(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)
@@ -444,7 +445,7 @@ func (l *rateLimiter) forgetIdleLocked(now time.Time) {
 	}
 }
 
-// Hijack lets dropConnection take over the connection through the request
+// Hijack lets DropConnection take over the connection through the request
 // log's recorder, and marks the response as dropped for the log line.
 func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, rw, err := http.NewResponseController(s.ResponseWriter).Hijack()

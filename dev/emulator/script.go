@@ -176,10 +176,10 @@ func serveFault(v vendor, f Fault, w http.ResponseWriter, r *http.Request, next 
 	case f.respond != nil:
 		f.respond(w, r, next)
 	case f.kind == FaultReset:
-		dropConnection(w)
+		DropConnection(w)
 	case f.kind == FaultCommitReset:
 		next.ServeHTTP(discardResponse{header: http.Header{}}, r)
-		dropConnection(w)
+		DropConnection(w)
 	case f.kind == FaultSlow:
 		t := time.NewTimer(f.delay)
 		select {

@@ -1,6 +1,7 @@
 package jelou
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,17 +9,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport/transporttest"
 )
 
 // Faults the store injects into creates (POST), one per create in order;
-// creates beyond the list succeed.
+// creates beyond the list succeed. Each is a fault of the emulator (see
+// storeFault).
 const (
 	faultNone        = ""
 	faultCommitReset = "commit-reset" // store the integration, then reset the connection without answering
@@ -29,197 +32,145 @@ const (
 	faultCommitHang  = "commit-hang"  // store the integration, then answer nothing until the client gives up
 )
 
+// storedIntegration is an integration a test puts on the store before the
+// client acts. CreatedAt is RFC 3339, or text the store answers as is.
 type storedIntegration struct {
-	ID, WebhookURL, AuthType, Secret string
-	CreatedAt                        string
+	WebhookURL, AuthType, CreatedAt string
 }
 
-// store is a Jelou API with one project ("p1"), scripted faults and a log of
-// the requests it received ("POST", "GET", "DELETE", and "REGEN" for a
-// regenerate).
+// store is the emulator serving one Jelou project ("p1"), with the test's
+// faults scripted on it, and a log of the requests it received ("POST",
+// "GET", "DELETE", and "REGEN" for a regenerate).
 type store struct {
-	*httptest.Server
-	mu       sync.Mutex
-	current  *storedIntegration
-	pending  *storedIntegration // faultLate: stored after the next GET
-	faults   []string
-	log      []string
-	seq      int
-	getFails int    // answer this many GETs with getStatus
-	getCode  int    //
-	delCode  int    // answer DELETE with this status when non-zero
-	noCreate bool   // omit createdAt from GET answers
-	onPOST   func() // called when a create arrives
-	// Regenerates: regenFaults are injected one per regenerate, in order
-	// (faultCommitReset, faultReset, faultCommit502, faultCommitJunk);
-	// regenCode, when non-zero, answers every regenerate with that status.
-	regenFaults []string
-	regenCode   int
-	regenFlat   bool // answer regenerates in the flat shape
+	*emulator.Emulator
+	URL string // the Jelou base URL
+
+	mu     sync.Mutex
+	onPOST func() // called when a faulted create arrives
 }
 
 func newStore(t *testing.T, faults ...string) *store {
 	t.Helper()
-	s := &store{faults: faults}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
+	return newStoreWith(t, emulator.Options{}, faults...)
+}
+
+func newStoreWith(t *testing.T, opts emulator.Options, faults ...string) *store {
+	t.Helper()
+	opts.JelouAPIKey = testKey
+	s := &store{Emulator: emulator.New(opts)}
+	srv := httptest.NewServer(s.Emulator)
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL + "/jelou"
+	s.failCreates(faults...)
 	return s
 }
 
-func (s *store) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	s.mu.Lock()
-	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/secret/regenerate") {
-		s.log = append(s.log, "REGEN")
-		s.regenerate(w)
-		return
+// failCreates scripts the next creates to meet faults, one per create in order.
+func (s *store) failCreates(faults ...string) {
+	for _, f := range faults {
+		s.MustScript(emulator.RouteJelouCreate, s.storeFault(f), 1)
 	}
-	s.log = append(s.log, r.Method)
-	switch r.Method {
-	case http.MethodPost:
-		if s.onPOST != nil {
-			s.onPOST()
-		}
-		fault := faultNone
-		if len(s.faults) > 0 {
-			fault, s.faults = s.faults[0], s.faults[1:]
-		}
-		if s.current != nil && fault != faultReset && fault != faultLate {
+}
+
+// storeFault is the emulator fault of a create or regenerate fault.
+func (s *store) storeFault(name string) emulator.Fault {
+	switch name {
+	case faultCommitReset:
+		return emulator.CommitReset
+	case faultReset:
+		return emulator.Reset
+	case faultCommit502:
+		return actThen(name, func(w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, http.StatusBadGateway, `upstream timed out`)
+		})
+	case faultCommitJunk:
+		return actThen(name, func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/secret/regenerate") {
+				writeJSON(w, http.StatusOK, `{"status":1,"data":{"signingSecret":`)
+				return
+			}
+			writeJSON(w, http.StatusOK, `{"status":1,"data":{"id":`)
+		})
+	case faultCommitHang:
+		return emulator.Custom(name, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			s.mu.Lock()
+			onPOST := s.onPOST
 			s.mu.Unlock()
-			writeJSON(w, http.StatusConflict, `{"message":"Integration already exists","statusMessage":"error","status":0}`)
-			return
-		}
-		var in CreateIntegrationRequest
-		_ = json.Unmarshal(body, &in)
-		if in.AuthType == "" {
-			in.AuthType = "no_auth"
-		}
-		s.seq++
-		created := &storedIntegration{ID: fmt.Sprintf("int-%d", s.seq), WebhookURL: in.WebhookURL, AuthType: in.AuthType,
-			Secret: fmt.Sprintf("signing-secret-%d", s.seq), CreatedAt: time.Now().UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano)}
-		switch fault {
-		case faultReset:
-			s.mu.Unlock()
-			transporttest.ResetConnection(w)
-			return
-		case faultLate:
-			s.pending = created
-			s.mu.Unlock()
-			transporttest.ResetConnection(w)
-			return
-		}
-		s.current = created
-		s.mu.Unlock()
-		switch fault {
-		case faultCommitHang:
+			if onPOST != nil {
+				onPOST()
+			}
+			next.ServeHTTP(httptest.NewRecorder(), r)
 			select {
 			case <-r.Context().Done():
 			case <-time.After(5 * time.Second):
 			}
-		case faultCommitReset:
-			transporttest.ResetConnection(w)
-		case faultCommit502:
-			writeJSON(w, http.StatusBadGateway, `upstream timed out`)
-		case faultCommitJunk:
-			writeJSON(w, http.StatusOK, `{"status":1,"data":{"id":`)
-		default:
-			writeJSON(w, http.StatusOK, envelope(created.json(true)))
-		}
-	case http.MethodGet:
-		if s.getFails > 0 {
-			s.getFails--
-			code := s.getCode
-			s.mu.Unlock()
-			writeJSON(w, code, `{"message":"no access to this project"}`)
-			return
-		}
-		cur := s.current
-		if cur == nil {
-			s.current, s.pending = s.pending, nil // a late create lands now, after this answer was decided
-			s.mu.Unlock()
-			writeJSON(w, http.StatusNotFound, `{"message":["Integration not found"],"statusMessage":"error","status":0}`)
-			return
-		}
-		out := *cur
-		if s.noCreate {
-			out.CreatedAt = ""
-		}
-		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, envelope(out.json(false)))
-	case http.MethodDelete:
-		if s.delCode != 0 {
-			code := s.delCode
-			s.mu.Unlock()
-			writeJSON(w, code, `{"message":"deletion refused"}`)
-			return
-		}
-		had := s.current != nil
-		s.current = nil
-		s.mu.Unlock()
-		if !had {
-			writeJSON(w, http.StatusNotFound, `{"message":["Integration not found"]}`)
-			return
-		}
-		writeJSON(w, http.StatusOK, `{"message":["Integration deleted successfully"],"statusMessage":"success","status":1}`)
-	default:
-		s.mu.Unlock()
-		w.WriteHeader(http.StatusMethodNotAllowed)
+		})
+	case faultLate:
+		return emulator.Custom(name, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			// The create lands right after the next GET has answered.
+			body, _ := io.ReadAll(r.Body)
+			late := r.Clone(context.WithoutCancel(r.Context()))
+			s.MustScript(emulator.RouteJelouGet, emulator.Custom("then-land-the-late-create", func(w http.ResponseWriter, get *http.Request, nextGet http.Handler) {
+				nextGet.ServeHTTP(w, get)
+				late.Body = io.NopCloser(bytes.NewReader(body))
+				next.ServeHTTP(httptest.NewRecorder(), late)
+			}), 1)
+			emulator.DropConnection(w)
+		})
 	}
+	panic("unknown store fault " + name)
 }
 
-// regenerate answers a regenerate; s.mu is held and released here.
-func (s *store) regenerate(w http.ResponseWriter) {
-	fault := faultNone
-	if len(s.regenFaults) > 0 {
-		fault, s.regenFaults = s.regenFaults[0], s.regenFaults[1:]
-	}
-	switch {
-	case s.regenCode != 0:
-		code := s.regenCode
-		s.mu.Unlock()
-		writeJSON(w, code, `{"message":"regeneration refused"}`)
-		return
-	case fault == faultReset:
-		s.mu.Unlock()
-		transporttest.ResetConnection(w)
-		return
-	case s.current == nil:
-		s.mu.Unlock()
-		writeJSON(w, http.StatusNotFound, `{"message":["No integration exists for the specified projectId"],"statusMessage":"error","status":0}`)
-		return
-	}
-	s.seq++
-	s.current.Secret = fmt.Sprintf("signing-secret-%d", s.seq)
-	secret, flat := s.current.Secret, s.regenFlat
-	s.mu.Unlock()
-	switch fault {
-	case faultCommitReset:
-		transporttest.ResetConnection(w)
-	case faultCommit502:
-		writeJSON(w, http.StatusBadGateway, `upstream timed out`)
-	case faultCommitJunk:
-		writeJSON(w, http.StatusOK, `{"status":1,"data":{"signingSecret":`)
-	default:
-		if flat {
-			writeJSON(w, http.StatusOK, `{"signingSecret":"`+secret+`","regeneratedAt":"2025-01-03T00:00:00Z"}`)
-			return
-		}
-		writeJSON(w, http.StatusOK, `{"message":["Signing secret regenerated successfully"],"statusMessage":"success","status":1,`+
-			`"data":{"brainId":"p1","signingSecret":"`+secret+`"}}`)
-	}
+// actThen is a fault that lets the emulator act, discards its answer and
+// answers with write instead.
+func actThen(name string, write func(http.ResponseWriter, *http.Request)) emulator.Fault {
+	return emulator.Custom(name, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		next.ServeHTTP(httptest.NewRecorder(), r)
+		write(w, r)
+	})
 }
 
-func (i storedIntegration) json(withSecret bool) string {
-	m := map[string]string{"id": i.ID, "brainId": "p1", "webhookUrl": i.WebhookURL, "authType": i.AuthType,
-		"createdAt": i.CreatedAt, "updatedAt": i.CreatedAt}
-	if i.CreatedAt == "" {
-		delete(m, "createdAt")
+// reply is a fault that answers status with body, without acting.
+func reply(status int, body string) emulator.Fault {
+	return emulator.Custom(fmt.Sprintf("reply-%d", status), func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
+		writeJSON(w, status, body)
+	})
+}
+
+// put stores in as p1's integration, made before the test's requests (which
+// the log does not count), through the create route: call it before
+// failCreates.
+func (s *store) put(in storedIntegration) {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/jelou/v1/external-support/p1",
+		strings.NewReader(fmt.Sprintf(`{"webhookUrl":%q,"authType":%q}`, in.WebhookURL, in.AuthType)))
+	req.Header.Set("x-api-key", testKey)
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		panic("put: the emulator answered " + rec.Body.String())
 	}
-	if withSecret {
-		m["signingSecret"] = i.Secret
+	if created, err := time.Parse(time.RFC3339Nano, in.CreatedAt); err == nil {
+		s.ModifyJelouIntegration("p1", func(i *emulator.JelouIntegration) { i.CreatedAt, i.UpdatedAt = created, created })
+	} else if in.CreatedAt != "" {
+		s.rewriteGets(func(data map[string]any) { data["createdAt"] = in.CreatedAt })
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	s.ResetRequests()
+}
+
+// rewriteGets makes every GET answer pass through edit (on its data object).
+func (s *store) rewriteGets(edit func(data map[string]any)) {
+	s.MustScript(emulator.RouteJelouGet, emulator.Custom("rewrite", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		var top map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &top); err == nil {
+			if data, ok := top["data"].(map[string]any); ok {
+				edit(data)
+			}
+		}
+		out, _ := json.Marshal(top)
+		writeJSON(w, rec.Code, string(out))
+	}), emulator.Forever)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {
@@ -229,19 +180,23 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 }
 
 func (s *store) requests() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return strings.Join(s.log, " ")
+	names := map[string]string{
+		emulator.RouteJelouCreate: "POST", emulator.RouteJelouGet: "GET", emulator.RouteJelouUpdate: "PATCH",
+		emulator.RouteJelouDelete: "DELETE", emulator.RouteJelouRegenerate: "REGEN",
+	}
+	var log []string
+	for _, r := range s.Requests() {
+		log = append(log, names[r.Route])
+	}
+	return strings.Join(log, " ")
 }
 
-func (s *store) integration() *storedIntegration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.current == nil {
+func (s *store) integration() *emulator.JelouIntegration {
+	in, ok := s.JelouIntegration("p1")
+	if !ok {
 		return nil
 	}
-	c := *s.current
-	return &c
+	return &in
 }
 
 func (s *store) client(t *testing.T, maxRetries int) *Client {
@@ -256,6 +211,9 @@ func (s *store) client(t *testing.T, maxRetries int) *Client {
 
 var sent = CreateIntegrationRequest{WebhookURL: "https://panel.example.com/hook", AuthType: "bearer", Authorization: "panel-credential-7"}
 
+// emulatorSecret matches the signing secrets the emulator issues (64 hex digits).
+var emulatorSecret = regexp.MustCompile(`[0-9a-f]{64}`)
+
 // checkNoSecrets fails when an error text carries the credential sent or a
 // signing secret the store issued.
 func checkNoSecrets(t *testing.T, err error) {
@@ -263,7 +221,7 @@ func checkNoSecrets(t *testing.T, err error) {
 	if err == nil {
 		return
 	}
-	if strings.Contains(err.Error(), sent.Authorization) || strings.Contains(err.Error(), "signing-secret-") || strings.Contains(err.Error(), testKey) {
+	if strings.Contains(err.Error(), sent.Authorization) || emulatorSecret.MatchString(err.Error()) || strings.Contains(err.Error(), testKey) {
 		t.Errorf("the error text carries a secret: %v", err)
 	}
 }
@@ -280,14 +238,14 @@ func TestCreateIntegrationCommitThenReset(t *testing.T) {
 				t.Fatal(err)
 			}
 			cur := s.integration()
-			if cur == nil || got.ID != cur.ID || got.SigningSecret != cur.Secret || cur.ID != "int-1" || cur.Secret != "signing-secret-2" {
+			if cur == nil || got.ID != cur.ID || got.SigningSecret != cur.SigningSecret {
 				t.Fatalf("result %s does not carry the regenerated secret of the integration the server holds", got.ID)
 			}
 			if got.WebhookURL != sent.WebhookURL || got.AuthType != "bearer" || got.CreatedAt == "" {
 				t.Errorf("result %+v does not describe the stored integration", got)
 			}
-			if got.Recovery == nil || got.Recovery.Attempts != 1 || got.Recovery.Regenerated != "int-1" || got.Recovery.RegenerateAttempts != 1 {
-				t.Errorf("Recovery = %+v, want 1 create and int-1 regenerated once", got.Recovery)
+			if got.Recovery == nil || got.Recovery.Attempts != 1 || got.Recovery.Regenerated != cur.ID || got.Recovery.RegenerateAttempts != 1 {
+				t.Errorf("Recovery = %+v, want 1 create and %s regenerated once", got.Recovery, cur.ID)
 			}
 			if r := s.requests(); r != "POST GET REGEN" {
 				t.Errorf("requests %q", r)
@@ -304,7 +262,7 @@ func TestCreateIntegrationResetBeforeStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur := s.integration(); cur == nil || got.SigningSecret != cur.Secret {
+	if cur := s.integration(); cur == nil || got.SigningSecret != cur.SigningSecret {
 		t.Fatal("the result does not carry the stored integration's secret")
 	}
 	if got.Recovery == nil || got.Recovery.Attempts != 2 || got.Recovery.Regenerated != "" {
@@ -324,10 +282,11 @@ func TestCreateIntegrationConflictOnResend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur := s.integration(); cur == nil || cur.ID != "int-1" || got.ID != "int-1" || got.SigningSecret != cur.Secret {
+	cur := s.integration()
+	if cur == nil || got.ID != cur.ID || got.SigningSecret != cur.SigningSecret {
 		t.Fatalf("result %+v, store %+v", got.ID, cur)
 	}
-	if got.Recovery == nil || got.Recovery.Attempts != 2 || got.Recovery.Regenerated != "int-1" {
+	if got.Recovery == nil || got.Recovery.Attempts != 2 || got.Recovery.Regenerated != cur.ID {
 		t.Errorf("Recovery = %+v", got.Recovery)
 	}
 	if r := s.requests(); r != "POST GET POST GET REGEN" {
@@ -338,7 +297,7 @@ func TestCreateIntegrationConflictOnResend(t *testing.T) {
 // A 409 to the first create is a plain conflict: no recovery, no read.
 func TestCreateIntegrationConflictFirstIsPlain(t *testing.T) {
 	s := newStore(t)
-	s.current = &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", CreatedAt: time.Now().UTC().Format(time.RFC3339)}
+	s.put(storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "bearer", CreatedAt: time.Now().UTC().Format(time.RFC3339)})
 	_, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
 	if !errors.Is(err, ErrConflict) || errors.Is(err, ErrUnprovenIntegration) {
 		t.Fatalf("err = %v, want a plain ErrConflict", err)
@@ -359,24 +318,30 @@ func TestCreateIntegrationNotProvable(t *testing.T) {
 		noCreate bool
 		reason   string
 	}{
-		{"created before the create was sent", &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", CreatedAt: old},
+		{"created before the create was sent", &storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "bearer", CreatedAt: old},
 			faultReset, false, "before this create was sent"},
 		{"just before, beyond the clock-skew tolerance",
-			&storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer",
+			&storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "bearer",
 				CreatedAt: time.Now().Add(-transport.CreateClockSkew - 5*time.Second).UTC().Format(time.RFC3339Nano)},
 			faultReset, false, "before this create was sent"},
-		{"another webhook url", &storedIntegration{ID: "int-0", WebhookURL: "https://other.example.com/hook", AuthType: "bearer", CreatedAt: recent},
+		{"another webhook url", &storedIntegration{WebhookURL: "https://other.example.com/hook", AuthType: "bearer", CreatedAt: recent},
 			faultReset, false, "webhookUrl is not the one this create sent"},
-		{"another auth type", &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "api_key", CreatedAt: recent},
+		{"another auth type", &storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "api_key", CreatedAt: recent},
 			faultReset, false, `authType "api_key" is not the "bearer"`},
-		{"unreadable createdAt", &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", CreatedAt: "last tuesday"},
+		{"unreadable createdAt", &storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "bearer", CreatedAt: "last tuesday"},
 			faultReset, false, `creation time "last tuesday" cannot be read`},
 		{"no createdAt, even though this create made it", nil, faultCommitReset, true, "no createdAt"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := newStore(t, c.fault)
-			s.current, s.noCreate = c.existing, c.noCreate
+			s := newStore(t)
+			if c.existing != nil {
+				s.put(*c.existing)
+			}
+			s.failCreates(c.fault)
+			if c.noCreate {
+				s.rewriteGets(func(data map[string]any) { delete(data, "createdAt") })
+			}
 			_, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
 			var unproven *UnprovenIntegrationError
 			if !errors.Is(err, ErrUnprovenIntegration) || !errors.As(err, &unproven) {
@@ -422,7 +387,7 @@ func TestCreateIntegrationNoResends(t *testing.T) {
 		if r := s.requests(); r != "POST GET REGEN" {
 			t.Errorf("requests %q", r)
 		}
-		if cur := s.integration(); cur == nil || cur.Secret != got.SigningSecret {
+		if cur := s.integration(); cur == nil || cur.SigningSecret != got.SigningSecret {
 			t.Error("the result does not carry the server's current secret")
 		}
 	})
@@ -446,7 +411,7 @@ func TestCreateIntegrationBoundedResends(t *testing.T) {
 func TestCreateIntegrationRecoveryFails(t *testing.T) {
 	t.Run("read refused", func(t *testing.T) {
 		s := newStore(t, faultCommitReset)
-		s.getFails, s.getCode = 99, http.StatusForbidden
+		s.MustScript(emulator.RouteJelouGet, reply(http.StatusForbidden, `{"message":"no access to this project"}`), emulator.Forever)
 		_, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
 		var rec *CreateRecoveryError
 		if !errors.As(err, &rec) || !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrUnauthorized) || rec.IntegrationID != "" {
@@ -459,18 +424,18 @@ func TestCreateIntegrationRecoveryFails(t *testing.T) {
 	})
 	t.Run("read unavailable, retried by the transport", func(t *testing.T) {
 		s := newStore(t, faultCommitReset)
-		s.getFails, s.getCode = 1, http.StatusServiceUnavailable
+		s.MustScript(emulator.RouteJelouGet, reply(http.StatusServiceUnavailable, `{"message":"no access to this project"}`), 1)
 		got, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
-		if err != nil || got.Recovery == nil || got.Recovery.Regenerated != "int-1" {
+		if err != nil || got.Recovery == nil || s.integration() == nil || got.Recovery.Regenerated != s.integration().ID {
 			t.Fatalf("got %+v, %v", got, err)
 		}
 	})
 	t.Run("regenerate refused", func(t *testing.T) {
 		s := newStore(t, faultCommitReset)
-		s.regenCode = http.StatusForbidden
+		s.MustScript(emulator.RouteJelouRegenerate, reply(http.StatusForbidden, `{"message":"regeneration refused"}`), emulator.Forever)
 		_, err := s.client(t, 0).CreateIntegration(context.Background(), "p1", sent)
 		var rec *CreateRecoveryError
-		if !errors.As(err, &rec) || rec.IntegrationID != "int-1" || !errors.Is(err, ErrUnauthorized) {
+		if !errors.As(err, &rec) || s.integration() == nil || rec.IntegrationID != s.integration().ID || !errors.Is(err, ErrUnauthorized) {
 			t.Fatalf("err = %v", err)
 		}
 		if !strings.Contains(err.Error(), "It exists") {
@@ -487,13 +452,15 @@ func TestCreateIntegrationRecoveryFails(t *testing.T) {
 		s := newStore(t, faultCommitHang)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
+		s.mu.Lock()
 		s.onPOST = cancel
+		s.mu.Unlock()
 		start := time.Now()
 		got, err := s.client(t, 0).CreateIntegration(ctx, "p1", sent)
 		if err != nil {
 			t.Fatalf("err = %v, want the stored integration settled after the stop", err)
 		}
-		if cur := s.integration(); cur == nil || got.SigningSecret != cur.Secret || got.Recovery == nil || !got.Recovery.Stopped {
+		if cur := s.integration(); cur == nil || got.SigningSecret != cur.SigningSecret || got.Recovery == nil || !got.Recovery.Stopped {
 			t.Errorf("result %+v does not carry the regenerated secret of the stored integration", got.Recovery)
 		}
 		if time.Since(start) > 2*time.Second {
@@ -510,14 +477,19 @@ func TestCreateIntegrationRecoveryFails(t *testing.T) {
 func TestRegenerateSigningSecret(t *testing.T) {
 	for _, flat := range []bool{false, true} {
 		t.Run(fmt.Sprintf("flat=%v", flat), func(t *testing.T) {
-			s := newStore(t)
-			s.current = &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", Secret: "signing-secret-0"}
-			s.regenFlat = flat
+			opts := emulator.Options{}
+			if flat {
+				opts.JelouShape = emulator.ShapeFlat
+			}
+			s := newStoreWith(t, opts)
+			s.put(storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "bearer"})
+			before := s.integration().SigningSecret
+			s.ResetRequests()
 			got, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cur := s.integration(); got.SigningSecret != cur.Secret || cur.Secret == "signing-secret-0" || got.Attempts != 1 {
+			if cur := s.integration(); got.SigningSecret != cur.SigningSecret || cur.SigningSecret == before || got.Attempts != 1 {
 				t.Errorf("got %d attempt(s), and a secret that is not the server's new one", got.Attempts)
 			}
 			if flat != (got.RegeneratedAt != "") {
@@ -537,13 +509,13 @@ func TestRegenerateSigningSecretLostAnswer(t *testing.T) {
 	for _, fault := range []string{faultCommitReset, faultReset, faultCommit502, faultCommitJunk} {
 		t.Run(fault, func(t *testing.T) {
 			s := newStore(t)
-			s.current = &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", Secret: "signing-secret-0"}
-			s.regenFaults = []string{fault}
+			s.put(storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "bearer"})
+			s.MustScript(emulator.RouteJelouRegenerate, s.storeFault(fault), 1)
 			got, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cur := s.integration(); got.SigningSecret != cur.Secret || got.Attempts != 2 {
+			if cur := s.integration(); got.SigningSecret != cur.SigningSecret || got.Attempts != 2 {
 				t.Errorf("after %d attempt(s) the result is not the server's current secret", got.Attempts)
 			}
 			if r := s.requests(); r != "REGEN REGEN" {
@@ -557,8 +529,8 @@ func TestRegenerateSigningSecretLostAnswer(t *testing.T) {
 // secret may have changed and to regenerate again. No secret in it.
 func TestRegenerateSigningSecretBudget(t *testing.T) {
 	s := newStore(t)
-	s.current = &storedIntegration{ID: "int-0", WebhookURL: sent.WebhookURL, AuthType: "bearer", Secret: "signing-secret-0"}
-	s.regenFaults = []string{faultCommitReset, faultCommitReset, faultCommitReset, faultCommitReset}
+	s.put(storedIntegration{WebhookURL: sent.WebhookURL, AuthType: "bearer"})
+	s.MustScript(emulator.RouteJelouRegenerate, emulator.CommitReset, 4)
 	_, err := s.client(t, 2).RegenerateSigningSecret(context.Background(), "p1")
 	var regErr *RegenerateError
 	if !errors.As(err, &regErr) || regErr.Attempts != 3 || !errors.Is(err, ErrOutcomeUnknown) {
@@ -588,7 +560,7 @@ func TestRegenerateSigningSecretErrors(t *testing.T) {
 	})
 	t.Run("refused", func(t *testing.T) {
 		s := newStore(t)
-		s.regenCode = http.StatusUnauthorized
+		s.MustScript(emulator.RouteJelouRegenerate, reply(http.StatusUnauthorized, `{"message":"regeneration refused"}`), emulator.Forever)
 		_, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
 		var regErr *RegenerateError
 		if !errors.Is(err, ErrUnauthorized) || errors.As(err, &regErr) || !strings.Contains(err.Error(), "regeneration refused") {
@@ -600,7 +572,7 @@ func TestRegenerateSigningSecretErrors(t *testing.T) {
 	})
 	t.Run("lost, then no integration", func(t *testing.T) {
 		s := newStore(t)
-		s.regenFaults = []string{faultReset}
+		s.MustScript(emulator.RouteJelouRegenerate, emulator.Reset, 1)
 		_, err := s.client(t, 0).RegenerateSigningSecret(context.Background(), "p1")
 		var regErr *RegenerateError
 		if !errors.Is(err, ErrNotFound) || !errors.As(err, &regErr) || regErr.Attempts != 2 {
