@@ -684,6 +684,27 @@ func (e *Emulator) DeleteJelouIntegration(projectID string) bool {
 	return ok
 }
 
+// AddJurichatWebhook stores h as if it had been created outside Terraform,
+// without a request: an empty ID, OfficeID or Secret is generated, a zero
+// CreatedAt is now, a zero UpdatedAt is CreatedAt. It returns the webhook
+// as stored.
+func (e *Emulator) AddJurichatWebhook(h JurichatWebhook) JurichatWebhook {
+	h = h.clone()
+	h.ID = cmp.Or(h.ID, newUUID())
+	h.OfficeID = cmp.Or(h.OfficeID, OfficeID)
+	h.Secret = cmp.Or(h.Secret, newSecret())
+	if h.CreatedAt.IsZero() {
+		h.CreatedAt = e.timestamp()
+	}
+	if h.UpdatedAt.IsZero() {
+		h.UpdatedAt = h.CreatedAt
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.hooks[h.ID] = &hookEntry{JurichatWebhook: h, seq: e.nextSeq()}
+	return h.clone()
+}
+
 // DeleteJurichatWebhook removes a webhook and its delivery log as if it had been
 // deleted outside Terraform. It reports whether it existed.
 func (e *Emulator) DeleteJurichatWebhook(id string) bool {

@@ -5,24 +5,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport/transporttest"
 )
 
 // Faults the store injects into creates (POST /webhooks), one per create in
-// order; creates beyond the list succeed.
+// order; creates beyond the list succeed. Each is a fault of the emulator
+// (see hookFault).
 const (
-	faultNone        = ""
 	faultCommitReset = "commit-reset" // store the webhook, then reset the connection without answering
 	faultReset       = "reset"        // reset the connection without storing anything
 	faultCommit504   = "commit-504"   // store the webhook, then answer 504 (a gateway gave up)
@@ -30,137 +32,109 @@ const (
 	faultCommitHang  = "commit-hang"  // store the webhook, then answer nothing until the client gives up
 )
 
-type storedHook struct {
-	ID, Name, URL, Secret string
-	Description           *string
-	Events                []string
-	IsActive              bool
-	Headers               map[string]string
-	CreatedAt             string
-}
-
-func (h storedHook) json(full bool) map[string]any {
-	m := map[string]any{"id": h.ID, "officeId": "off_1", "name": h.Name, "description": h.Description, "url": h.URL,
-		"events": h.Events, "isActive": h.IsActive, "createdAt": h.CreatedAt, "updatedAt": h.CreatedAt}
-	if full {
-		m["secret"], m["headers"] = h.Secret, h.Headers
-	} else {
-		m["stats"] = map[string]any{"totalDeliveries": 0, "successCount": 0, "failedCount": 0, "successRate": 0}
-	}
-	return m
-}
-
-// hookStore is a JuriChat Webhooks API with scripted faults and a log of the
-// requests it received ("POST", "LIST", "GET <id>").
+// hookStore is the emulator's JuriChat API with the test's faults scripted
+// on it, and a log of the requests it received ("POST", "LIST", "GET <id>").
 type hookStore struct {
-	*httptest.Server
-	mu        sync.Mutex
-	hooks     []storedHook
-	faults    []string
-	log       []string
-	seq       int
-	listFails int
-	listCode  int
-	onPOST    func()
+	*emulator.Emulator
+	URL string // the JuriChat base URL
+
+	mu     sync.Mutex
+	onPOST func() // called when a faulted create arrives
 }
 
 func newHookStore(t *testing.T, faults ...string) *hookStore {
 	t.Helper()
-	s := &hookStore{faults: faults}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
+	s := &hookStore{Emulator: emulator.New(emulator.Options{JurichatAPIKey: testKey})}
+	srv := httptest.NewServer(s.Emulator)
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL + "/jurichat"
+	for _, f := range faults {
+		s.MustScript(emulator.RouteJurichatCreate, s.hookFault(f), 1)
+	}
 	return s
 }
 
-func now() string { return time.Now().UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano) }
-
-// add stores a webhook made by someone else, created at createdAt.
-func (s *hookStore) add(req CreateWebhookRequest, createdAt string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.storeLocked(req, createdAt).ID
-}
-
-func (s *hookStore) storeLocked(req CreateWebhookRequest, createdAt string) storedHook {
-	s.seq++
-	h := storedHook{ID: fmt.Sprintf("wh_%d", s.seq), Name: req.Name, URL: req.URL, Description: req.Description,
-		Events: req.Events, IsActive: req.IsActive == nil || *req.IsActive, Headers: maps.Clone(req.Headers),
-		Secret: fmt.Sprintf("whsec_stored_%d", s.seq), CreatedAt: createdAt}
-	if h.Headers == nil {
-		h.Headers = map[string]string{}
+// hookFault is the emulator fault of a create fault.
+func (s *hookStore) hookFault(name string) emulator.Fault {
+	actThen := func(write func(http.ResponseWriter)) emulator.Fault {
+		return emulator.Custom(name, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			write(w)
+		})
 	}
-	s.hooks = append(s.hooks, h)
-	return h
-}
-
-func (s *hookStore) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	s.mu.Lock()
-	switch {
-	case r.Method == http.MethodPost && r.URL.Path == "/webhooks":
-		s.log = append(s.log, "POST")
-		if s.onPOST != nil {
-			s.onPOST()
-		}
-		fault := faultNone
-		if len(s.faults) > 0 {
-			fault, s.faults = s.faults[0], s.faults[1:]
-		}
-		if fault == faultReset {
-			s.mu.Unlock()
-			transporttest.ResetConnection(w)
-			return
-		}
-		var req CreateWebhookRequest
-		_ = json.Unmarshal(body, &req)
-		h := s.storeLocked(req, now())
-		s.mu.Unlock()
-		switch fault {
-		case faultCommitReset:
-			transporttest.ResetConnection(w)
-		case faultCommit504:
-			w.WriteHeader(http.StatusGatewayTimeout)
-		case faultCommitHTML:
+	switch name {
+	case faultCommitReset:
+		return emulator.CommitReset
+	case faultReset:
+		return emulator.Reset
+	case faultCommit504:
+		return actThen(func(w http.ResponseWriter) { w.WriteHeader(http.StatusGatewayTimeout) })
+	case faultCommitHTML:
+		return actThen(func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<html><body>Signed in</body></html>"))
-		case faultCommitHang:
+		})
+	case faultCommitHang:
+		return emulator.Custom(name, func(_ http.ResponseWriter, r *http.Request, next http.Handler) {
+			s.mu.Lock()
+			onPOST := s.onPOST
+			s.mu.Unlock()
+			if onPOST != nil {
+				onPOST()
+			}
+			next.ServeHTTP(httptest.NewRecorder(), r)
 			select {
 			case <-r.Context().Done():
 			case <-time.After(5 * time.Second):
 			}
-		default:
-			answer(w, http.StatusCreated, h.json(true))
+		})
+	}
+	panic("unknown store fault " + name)
+}
+
+func now() string { return time.Now().UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano) }
+
+// add stores a webhook made by someone else, created at createdAt (RFC
+// 3339, or text the store answers as is).
+func (s *hookStore) add(req CreateWebhookRequest, createdAt string) string {
+	h := emulator.JurichatWebhook{Name: req.Name, URL: req.URL, Description: req.Description,
+		Events: req.Events, IsActive: req.IsActive == nil || *req.IsActive, Headers: maps.Clone(req.Headers)}
+	at, err := time.Parse(time.RFC3339Nano, createdAt)
+	if err == nil {
+		h.CreatedAt = at
+	}
+	h = s.AddJurichatWebhook(h)
+	if err != nil {
+		s.rewriteCreatedAt(h.ID, createdAt)
+	}
+	return h.ID
+}
+
+// rewriteCreatedAt makes the list and read answers show createdAt for webhook id.
+func (s *hookStore) rewriteCreatedAt(id, createdAt string) {
+	edit := func(o map[string]any) {
+		if o["id"] == id {
+			o["createdAt"] = createdAt
 		}
-	case r.Method == http.MethodGet && r.URL.Path == "/webhooks":
-		s.log = append(s.log, "LIST")
-		if s.listFails > 0 {
-			s.listFails--
-			code := s.listCode
-			s.mu.Unlock()
-			answer(w, code, map[string]any{"statusCode": code, "message": "listing refused"})
-			return
-		}
-		out := make([]map[string]any, 0, len(s.hooks))
-		for _, h := range s.hooks {
-			out = append(out, h.json(false))
-		}
-		s.mu.Unlock()
-		answer(w, http.StatusOK, out)
-	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/webhooks/"):
-		id := strings.TrimPrefix(r.URL.Path, "/webhooks/")
-		s.log = append(s.log, "GET "+id)
-		for _, h := range s.hooks {
-			if h.ID == id {
-				s.mu.Unlock()
-				answer(w, http.StatusOK, h.json(true))
-				return
+	}
+	for _, route := range []string{emulator.RouteJurichatList, emulator.RouteJurichatGet} {
+		s.MustScript(route, emulator.Custom("rewrite-createdAt", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var v any
+			_ = json.Unmarshal(rec.Body.Bytes(), &v)
+			switch v := v.(type) {
+			case []any:
+				for _, o := range v {
+					if o, ok := o.(map[string]any); ok {
+						edit(o)
+					}
+				}
+			case map[string]any:
+				edit(v)
 			}
-		}
-		s.mu.Unlock()
-		answer(w, http.StatusNotFound, map[string]any{"statusCode": 404, "message": "Webhook not found"})
-	default:
-		s.mu.Unlock()
-		w.WriteHeader(http.StatusMethodNotAllowed)
+			answer(w, rec.Code, v)
+		}), emulator.Forever)
 	}
 }
 
@@ -171,15 +145,32 @@ func answer(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *hookStore) requests() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return strings.Join(s.log, ", ")
+	var log []string
+	for _, r := range s.Requests() {
+		switch r.Route {
+		case emulator.RouteJurichatCreate:
+			log = append(log, "POST")
+		case emulator.RouteJurichatList:
+			log = append(log, "LIST")
+		case emulator.RouteJurichatGet:
+			log = append(log, "GET "+path.Base(r.Path))
+		default:
+			log = append(log, r.Method+" "+r.Path)
+		}
+	}
+	return strings.Join(log, ", ")
 }
 
-func (s *hookStore) stored() []storedHook {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.hooks)
+// stored returns the webhooks the store holds, oldest first.
+func (s *hookStore) stored() []emulator.JurichatWebhook { return s.JurichatWebhooks() }
+
+// id returns the id of the n-th webhook stored (1: the oldest).
+func (s *hookStore) id(n int) string {
+	hooks := s.stored()
+	if n > len(hooks) {
+		return fmt.Sprintf("(no webhook %d: the store holds %d)", n, len(hooks))
+	}
+	return hooks[n-1].ID
 }
 
 func (s *hookStore) client(t *testing.T, maxRetries int) *Client {
@@ -197,12 +188,15 @@ var hookSent = CreateWebhookRequest{
 	Description: ptr("leads to CRM"), IsActive: ptr(true), Headers: map[string]string{"X-Receiver-Token": "receiver-token-3"},
 }
 
+// emulatorSecret matches the webhook secrets the emulator issues (64 hex digits).
+var emulatorSecret = regexp.MustCompile(`[0-9a-f]{64}`)
+
 func checkNoHookSecrets(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	if strings.Contains(err.Error(), "receiver-token-3") || strings.Contains(err.Error(), "whsec_") || strings.Contains(err.Error(), testKey) {
+	if strings.Contains(err.Error(), "receiver-token-3") || emulatorSecret.MatchString(err.Error()) || strings.Contains(err.Error(), testKey) {
 		t.Errorf("the error text carries a secret: %v", err)
 	}
 }
@@ -227,7 +221,7 @@ func TestCreateWebhookCommitThenResetAdopts(t *testing.T) {
 			if got.Recovery == nil || !got.Recovery.Adopted || got.Recovery.Attempts != 1 {
 				t.Errorf("Recovery = %+v, want adopted after 1 attempt", got.Recovery)
 			}
-			if r := s.requests(); r != "POST, LIST, GET wh_1" {
+			if r := s.requests(); r != "POST, LIST, GET "+s.id(1) {
 				t.Errorf("requests %q", r)
 			}
 		})
@@ -265,7 +259,7 @@ func TestCreateWebhookAdoptsOnlyItsOwn(t *testing.T) {
 		if got.ID == oldID || got.Recovery == nil || !got.Recovery.Adopted {
 			t.Errorf("adopted %s (old one: %s)", got.ID, oldID)
 		}
-		if r := s.requests(); r != "POST, LIST, GET wh_2" {
+		if r := s.requests(); r != "POST, LIST, GET "+s.id(2) {
 			t.Errorf("requests %q: the older webhook need not even be read", r)
 		}
 	})
@@ -278,8 +272,8 @@ func TestCreateWebhookAdoptsOnlyItsOwn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.ID == otherID || got.ID != "wh_2" {
-			t.Errorf("adopted %s, want wh_2", got.ID)
+		if got.ID == otherID || got.ID != s.id(2) {
+			t.Errorf("adopted %s, want %s", got.ID, s.id(2))
 		}
 	})
 	t.Run("header names differ only in case", func(t *testing.T) {
@@ -304,7 +298,7 @@ func TestCreateWebhookAdoptsOnlyItsOwn(t *testing.T) {
 			mutate(&other)
 			s.add(other, now())
 			got, err := s.client(t, 0).CreateWebhook(context.Background(), hookSent)
-			if err != nil || got.Recovery == nil || got.Recovery.Adopted || got.ID != "wh_2" {
+			if err != nil || got.Recovery == nil || got.Recovery.Adopted || got.ID != s.id(2) {
 				t.Errorf("%s: got %+v, %v; want a new webhook, not the one that differs", name, got, err)
 			}
 		}
@@ -315,12 +309,12 @@ func TestCreateWebhookAdoptsOnlyItsOwn(t *testing.T) {
 // absent isActive matches true.
 func TestCreateWebhookMatchNormalises(t *testing.T) {
 	s := newHookStore(t, faultCommitReset)
-	req := CreateWebhookRequest{Name: "n", URL: "https://h.example.com", Events: []string{"b", "a", "a"}}
+	req := CreateWebhookRequest{Name: "n", URL: "https://h.example.com", Events: []string{"crm.lead.created", "contact.created", "contact.created"}}
 	got, err := s.client(t, 0).CreateWebhook(context.Background(), req)
 	if err != nil || got.Recovery == nil || !got.Recovery.Adopted {
 		t.Fatalf("got %+v, %v", got, err)
 	}
-	if !matchesSent(Webhook{Name: "n", URL: "https://h.example.com", Events: []string{"a", "b"}, IsActive: true, Description: ptr("")}, req) {
+	if !matchesSent(Webhook{Name: "n", URL: "https://h.example.com", Events: []string{"contact.created", "crm.lead.created"}, IsActive: true, Description: ptr("")}, req) {
 		t.Error("an empty description does not match an absent one")
 	}
 }
@@ -336,11 +330,11 @@ func TestCreateWebhookSeveralCandidates(t *testing.T) {
 		if !errors.Is(err, ErrAmbiguousCreate) || !errors.As(err, &amb) {
 			t.Fatalf("err = %v, want ErrAmbiguousCreate", err)
 		}
-		want := []string{"wh_2", other} // newest first
-		if !slices.Equal(amb.IDs, want) || !strings.Contains(err.Error(), "wh_2, "+other) {
+		want := []string{s.id(2), other} // newest first
+		if !slices.Equal(amb.IDs, want) || !strings.Contains(err.Error(), s.id(2)+", "+other) {
 			t.Errorf("IDs = %v, want %v", amb.IDs, want)
 		}
-		if r := s.requests(); r != "POST, LIST, GET wh_1, GET wh_2" {
+		if r := s.requests(); r != "POST, LIST, GET "+s.id(1)+", GET "+s.id(2) {
 			t.Errorf("requests %q: nothing may be sent again", r)
 		}
 		if len(s.stored()) != 2 {
@@ -399,7 +393,9 @@ func TestCreateWebhookBoundedResends(t *testing.T) {
 func TestCreateWebhookRecoveryFails(t *testing.T) {
 	t.Run("list refused", func(t *testing.T) {
 		s := newHookStore(t, faultCommitReset)
-		s.listFails, s.listCode = 99, http.StatusForbidden
+		s.MustScript(emulator.RouteJurichatList, emulator.Custom("listing-refused", func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
+			answer(w, http.StatusForbidden, map[string]any{"statusCode": http.StatusForbidden, "message": "listing refused"})
+		}), emulator.Forever)
 		_, err := s.client(t, 0).CreateWebhook(context.Background(), hookSent)
 		var rec *CreateRecoveryError
 		if !errors.As(err, &rec) || !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrUnauthorized) {
@@ -428,12 +424,14 @@ func TestCreateWebhookRecoveryFails(t *testing.T) {
 		s := newHookStore(t, faultCommitHang)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
+		s.mu.Lock()
 		s.onPOST = cancel
+		s.mu.Unlock()
 		got, err := s.client(t, 0).CreateWebhook(ctx, hookSent)
 		if err != nil || got.Recovery == nil || !got.Recovery.Adopted || !got.Recovery.Stopped {
 			t.Fatalf("err = %v, want the stored webhook adopted after the stop", err)
 		}
-		if r := s.requests(); r != "POST, LIST, GET wh_1" {
+		if r := s.requests(); r != "POST, LIST, GET "+s.id(1) {
 			t.Errorf("requests %q", r)
 		}
 	})
