@@ -298,6 +298,54 @@ func routeNames() []string {
 	return out
 }
 
+// ScriptEntry is one scripted fault: the next Times requests to Route meet
+// Fault (Times = Forever: every request until cleared).
+type ScriptEntry struct {
+	Route string
+	Fault Fault
+	Times int
+}
+
+// ParseScript parses the -script syntax: ROUTE=FAULT, ROUTE=FAULT*N or
+// ROUTE=FAULT*forever, e.g. "jelou.integration.create=503*2". FAULT is a
+// ParseFault fault; N is at least 1 (default 1).
+func ParseScript(s string) (ScriptEntry, error) {
+	route, rest, ok := strings.Cut(strings.TrimSpace(s), "=")
+	if !ok || route == "" || rest == "" {
+		return ScriptEntry{}, fmt.Errorf("script %q: want ROUTE=FAULT[*N], e.g. %s=503*2", s, RouteJelouCreate)
+	}
+	if !knownRoute(route) {
+		return ScriptEntry{}, fmt.Errorf("script %q: unknown route %q; routes: %s", s, route, strings.Join(routeNames(), ", "))
+	}
+	fault, times, hasTimes := strings.Cut(rest, "*")
+	n := 1
+	if hasTimes {
+		if times == "forever" {
+			n = Forever
+		} else if v, err := strconv.Atoi(times); err == nil && v >= 1 {
+			n = v
+		} else {
+			return ScriptEntry{}, fmt.Errorf("script %q: count %q: want a number of requests, at least 1, or forever", s, times)
+		}
+	}
+	f, err := ParseFault(fault)
+	if err != nil {
+		return ScriptEntry{}, fmt.Errorf("script %q: %w", s, err)
+	}
+	return ScriptEntry{Route: route, Fault: f, Times: n}, nil
+}
+
+// String returns the entry in the ParseScript syntax.
+func (s ScriptEntry) String() string {
+	switch s.Times {
+	case 1:
+		return s.Route + "=" + s.Fault.String()
+	case Forever:
+		return s.Route + "=" + s.Fault.String() + "*forever"
+	}
+	return s.Route + "=" + s.Fault.String() + "*" + strconv.Itoa(s.Times)
+}
+
 // ---- control routes ----
 
 // scriptRequest is the body of POST /_emulator/script.

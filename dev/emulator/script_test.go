@@ -262,3 +262,30 @@ func TestControlScript(t *testing.T) {
 	}
 	expectStatus(t, do(t, e, "DELETE", "/_emulator/script?route=jelou.nothing", nil), http.StatusBadRequest)
 }
+
+func TestParseScript(t *testing.T) {
+	for in, want := range map[string]string{
+		"jelou.integration.create=503":            "jelou.integration.create=503",
+		" jurichat.webhook.get=reset*3 ":          "jurichat.webhook.get=reset*3",
+		"jelou.secret.regenerate=commit-reset*1":  "jelou.secret.regenerate=commit-reset",
+		"jurichat.webhook.create=slow:2s*forever": "jurichat.webhook.create=slow:2s*forever",
+		"jurichat.delivery.retry=429*forever":     "jurichat.delivery.retry=429*forever",
+	} {
+		got, err := ParseScript(in)
+		if err != nil || got.String() != want {
+			t.Errorf("ParseScript(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for in, msg := range map[string]string{
+		"jelou.integration.create":         "want ROUTE=FAULT",
+		"=503":                             "want ROUTE=FAULT",
+		"jelou.create=503":                 `unknown route "jelou.create"; routes: jelou.integration.create`,
+		"jelou.integration.create=503*0":   `count "0"`,
+		"jelou.integration.create=503*two": `count "two"`,
+		"jelou.integration.create=timeout": `unknown fault kind "timeout"`,
+	} {
+		if _, err := ParseScript(in); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("ParseScript(%q) = %v, want an error containing %q", in, err, msg)
+		}
+	}
+}

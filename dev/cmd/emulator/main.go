@@ -4,6 +4,7 @@
 //	go run ./dev/cmd/emulator -jelou-project-key acme-sales=KEY1 -jelou-project-key acme-support=KEY2
 //	go run ./dev/cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
 //	    [-latency 20ms] [-answer-latency 2s] [-rate-limit N] [-seed 1]
+//	go run ./dev/cmd/emulator -script jelou.integration.create=commit-reset -script jurichat.webhook.get=503*2
 //
 // Jelou is served under /jelou and JuriChat under /jurichat; see package
 // dev/emulator for the control routes under /_emulator. The fault flags
@@ -68,6 +69,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return nil
 		})
 	quiet := fs.Bool("quiet", false, "do not log one line per request to stderr")
+	var scripts []emulator.ScriptEntry
+	fs.Func("script", "fail the next requests to a route, as `ROUTE=FAULT[*N]` (repeatable; N a count or forever, default 1): "+
+		"FAULT an HTTP status 400-599, reset, commit-reset, slow or slow:DURATION; the routes are listed below; "+
+		"e.g. jelou.integration.create=503*2",
+		func(s string) error {
+			entry, err := emulator.ParseScript(s)
+			if err != nil {
+				return err
+			}
+			scripts = append(scripts, entry)
+			return nil
+		})
 	var faults emulator.FaultSpec
 	fs.Func("faults", "inject faults into vendor requests: comma-separated `kind=probability` pairs, kinds an HTTP "+
 		"status 400-599, reset (drop the connection before acting) or commit-reset (act, then drop it); "+
@@ -94,6 +107,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	fs.Int64Var(&opts.Seed, "seed", opts.Seed, "`seed` of the fault draws: the same seed injects the same faults into the same sequence of requests")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage of emulator:")
+		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output(), "\nRoutes (the ROUTE of -script and of POST /_emulator/script):")
+		for _, rt := range emulator.RouteTable() {
+			fmt.Fprintf(fs.Output(), "  %-26s %-6s %s\n", rt.Name, rt.Method, rt.Path)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -131,6 +152,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if line := faultLine(faults, opts); line != "" {
 		fmt.Fprintln(stdout, line)
+	}
+	for _, entry := range scripts {
+		if err := srv.Script(entry.Route, entry.Fault, entry.Times); err != nil {
+			_ = srv.Close()
+			return err // ParseScript has checked route, fault and count
+		}
+		fmt.Fprintf(stdout, "scripted: %s\n", entry)
 	}
 	return srv.Wait()
 }

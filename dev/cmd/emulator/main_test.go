@@ -164,6 +164,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{"project key without key", []string{"-jelou-project-key", "sales"}, "want PROJECT=KEY"},
 		{"project key twice", []string{"-jelou-project-key", "sales=k1", "-jelou-project-key", "sales=k2"}, `project "sales" is given a key twice`},
 		{"one key for two projects", []string{"-jelou-project-key", "sales=k1", "-jelou-project-key", "support=k1"}, "belongs to one project"},
+		{"script unknown route", []string{"-script", "jelou.create=503"}, `unknown route "jelou.create"`},
+		{"script unknown fault", []string{"-script", "jelou.integration.create=timeout"}, `unknown fault kind "timeout"`},
+		{"script bad count", []string{"-script", "jelou.integration.create=503*0"}, `count "0"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -188,7 +191,8 @@ func TestRunHelp(t *testing.T) {
 		t.Errorf("run -h = %v", err)
 	}
 	for _, f := range []string{"-addr", "-jelou-api-key", "-jelou-client-id", "-jelou-client-secret", "-jelou-shape", "-jurichat-token", "-jurichat-api-key", "-quiet",
-		"-faults", "-latency", "-answer-latency", "-rate-limit", "-seed", "-jelou-project-key"} {
+		"-faults", "-latency", "-answer-latency", "-rate-limit", "-seed", "-jelou-project-key", "-script",
+		"jelou.integration.create   POST   /jelou/v1/external-support/{projectId}", "jurichat.delivery.retry"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s", f)
 		}
@@ -300,5 +304,28 @@ func TestRunProjectKeys(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "key-sales") || strings.Contains(stderr.String(), "key-support") {
 		t.Error("stderr shows a project key")
+	}
+}
+
+// -script fails the next requests to a route as given, and says so.
+func TestRunScript(t *testing.T) {
+	lines, _, stop, _ := startedN(t, 5, "-addr", "127.0.0.1:0", "-quiet",
+		"-script", "jelou.integration.get=503*2", "-script", "jelou.integration.get=429")
+	defer func() { _ = stop() }()
+	if len(lines) != 5 || lines[3] != "scripted: jelou.integration.get=503*2" || lines[4] != "scripted: jelou.integration.get=429" {
+		t.Fatalf("output %q", lines)
+	}
+	base := strings.TrimPrefix(lines[1], "jelou base_url: ")
+	for _, want := range []int{503, 503, 429, 404} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/v1/external-support/p1", nil)
+		req.Header.Set("x-api-key", "emulator-jelou-key")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("status %d, want %d", resp.StatusCode, want)
+		}
 	}
 }
