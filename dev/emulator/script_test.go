@@ -115,7 +115,10 @@ func TestScriptRejects(t *testing.T) {
 			t.Errorf("ParseFault(%q) accepted", bad)
 		}
 	}
-	for in, want := range map[string]string{"503": "503", " reset ": "reset", "commit-reset": "commit-reset", "slow": "slow", "slow:1500ms": "slow:1.5s"} {
+	for _, tc := range []struct{ in, want string }{
+		{"503", "503"}, {" reset ", "reset"}, {"commit-reset", "commit-reset"}, {"slow", "slow"}, {"slow:1500ms", "slow:1.5s"},
+	} {
+		in, want := tc.in, tc.want
 		if f, err := ParseFault(in); err != nil || f.String() != want {
 			t.Errorf("ParseFault(%q) = %v, %v; want %s", in, f, err, want)
 		}
@@ -264,13 +267,14 @@ func TestControlScript(t *testing.T) {
 }
 
 func TestParseScript(t *testing.T) {
-	for in, want := range map[string]string{
-		"jelou.integration.create=503":            "jelou.integration.create=503",
-		" jurichat.webhook.get=reset*3 ":          "jurichat.webhook.get=reset*3",
-		"jelou.secret.regenerate=commit-reset*1":  "jelou.secret.regenerate=commit-reset",
-		"jurichat.webhook.create=slow:2s*forever": "jurichat.webhook.create=slow:2s*forever",
-		"jurichat.delivery.retry=429*forever":     "jurichat.delivery.retry=429*forever",
+	for _, tc := range []struct{ in, want string }{
+		{"jelou.integration.create=503", "jelou.integration.create=503"},
+		{" jurichat.webhook.get=reset*3 ", "jurichat.webhook.get=reset*3"},
+		{"jelou.secret.regenerate=commit-reset*1", "jelou.secret.regenerate=commit-reset"},
+		{"jurichat.webhook.create=slow:2s*forever", "jurichat.webhook.create=slow:2s*forever"},
+		{"jurichat.delivery.retry=429*forever", "jurichat.delivery.retry=429*forever"},
 	} {
+		in, want := tc.in, tc.want
 		got, err := ParseScript(in)
 		if err != nil || got.String() != want {
 			t.Errorf("ParseScript(%q) = %v, %v; want %s", in, got, err, want)
