@@ -93,13 +93,15 @@ func (s *store) storeFault(name string) emulator.Fault {
 		})
 	case faultCommitHang:
 		return emulator.Custom(name, func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			// Store first, then run the hook: a hook that stops the client
+			// must find the create already stored, as the test's reads do.
+			next.ServeHTTP(httptest.NewRecorder(), r)
 			s.mu.Lock()
 			onPOST := s.onPOST
 			s.mu.Unlock()
 			if onPOST != nil {
 				onPOST()
 			}
-			next.ServeHTTP(httptest.NewRecorder(), r)
 			select {
 			case <-r.Context().Done():
 			case <-time.After(5 * time.Second):
