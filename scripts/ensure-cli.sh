@@ -7,7 +7,7 @@
 # script built into .tools/bin; otherwise it builds Terraform $TERRAFORM_VERSION
 # from the Go module proxy into .tools/bin/terraform, once per checkout (no
 # releases site is needed). With empty Go caches (about 1 GB of modules) the
-# Terraform build took 5 min 27 s to 6 min 24 s on 2 idle cores (about 8 min
+# Terraform build took 4 min 25 s to 6 min 24 s on 2 idle cores (about 8 min
 # of CPU); on the same cores shared with four other test runs, 51 minutes.
 #
 # CLI_PREFER=tofu prefers OpenTofu even where terraform is installed: tofu on
@@ -109,7 +109,7 @@ if $prefer_tofu; then
 else
   log "No terraform or tofu is installed: building $product $version from the Go module proxy into $target."
 fi
-log "This happens once per checkout: with empty Go caches (about 1 GB of modules) about 5 to 7 minutes"
+log "This happens once per checkout: with empty Go caches (about 1 GB of modules) about 4 to 7 minutes"
 log "on 2 idle cores (about 8 min of CPU), much longer on a busy machine."
 log "Go's output goes to $buildlog; the CPU time used is shown at the end."
 start=$SECONDS
