@@ -60,27 +60,28 @@ func (v Vendor) AddSettledError(diags *diag.Diagnostics, f Failure, cause, err e
 // Detail is the detail AddError adds, for a caller that reports it another
 // way (an attribute error, a longer text).
 func (v Vendor) Detail(f Failure, err error, next string) string {
-	d := v.failed(f.Action, err, true)
+	d, credentialsSaid := v.failed(f.Action, err, true)
 	if errors.Is(err, transport.ErrUnauthorized) {
-		d = v.withCredentials(d, f.Scope)
+		d = v.withCredentials(d, f.Scope, !credentialsSaid)
 	}
 	return paragraphs(d, next)
 }
 
 // SettledDetail is the detail AddSettledError adds.
 func (v Vendor) SettledDetail(f Failure, cause, err error, next string) string {
-	d := paragraphs(v.failed(f.Action, cause, false), next)
+	failed, _ := v.failed(f.Action, cause, false)
+	d := paragraphs(failed, next)
 	if errors.Is(err, transport.ErrUnauthorized) {
-		d = v.withCredentials(d, f.Scope)
+		d = v.withCredentials(d, f.Scope, true)
 	}
 	return d
 }
 
-// withCredentials appends the credentials step unless d holds it already
-// (a 401 or 403 status hint), then what the refusal means for scope: each
-// hint once.
-func (v Vendor) withCredentials(d, scope string) string {
-	if !strings.Contains(d, v.Credentials) {
+// withCredentials appends the credentials step when step is true (false
+// when a 401 or 403 status hint in d already gave it), then what the
+// refusal means for scope: each hint once.
+func (v Vendor) withCredentials(d, scope string, step bool) string {
+	if step {
 		d = paragraphs(d, v.Credentials)
 	}
 	if v.Refused != nil {
@@ -126,7 +127,9 @@ func StoppedCreateNext(found string) string {
 // provider can name better.
 const RetryNext = "Check the configuration and run terraform apply again."
 
-func (v Vendor) failed(action string, err error, hints bool) string {
+// failed words what failed and why, with the status hint when hints is
+// true; credentialsSaid reports whether that hint was the credentials step.
+func (v Vendor) failed(action string, err error, hints bool) (_ string, credentialsSaid bool) {
 	var b strings.Builder
 	b.WriteString(action)
 	b.WriteString(" failed")
@@ -145,6 +148,7 @@ func (v Vendor) failed(action string, err error, hints bool) string {
 		} else if hint := v.statusHint(apiErr.StatusCode); hint != "" && hints {
 			b.WriteString("\n\n")
 			b.WriteString(hint)
+			credentialsSaid = apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden
 		}
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		fmt.Fprintf(&b, ": the API host %q does not resolve (no such host).\n\nCheck %s: it names the host "+
@@ -152,7 +156,7 @@ func (v Vendor) failed(action string, err error, hints bool) string {
 	default:
 		fmt.Fprintf(&b, ": %s.", strings.TrimSuffix(err.Error(), "."))
 	}
-	return b.String()
+	return b.String(), credentialsSaid
 }
 
 func (v Vendor) statusHint(status int) string {

@@ -52,21 +52,17 @@ type ConfigError struct {
 // Error words the problem with the Config field names, e.g.
 // "jelou: ClientID and ClientSecret must be set together".
 func (e *ConfigError) Error() string {
+	alternatives := make([]string, len(e.Modes))
+	for i, m := range e.Modes {
+		alternatives[i] = strings.Join(m.Fields, " and ")
+	}
 	var msg string
 	switch e.Problem {
 	case ConfigInvalid:
 		msg = fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
 	case ConfigNoCredentials:
-		alternatives := make([]string, len(e.Modes))
-		for i, m := range e.Modes {
-			alternatives[i] = strings.Join(m.Fields, " and ")
-		}
 		msg = "no credentials: set " + strings.Join(alternatives, ", or ")
 	case ConfigConflictingCredentials:
-		alternatives := make([]string, len(e.Modes))
-		for i, m := range e.Modes {
-			alternatives[i] = strings.Join(m.Fields, " and ")
-		}
 		msg = "configure either " + strings.Join(alternatives, " or ") + ", not both"
 	case ConfigIncompleteCredentials:
 		msg = e.Field + " is missing"
