@@ -54,8 +54,9 @@ type Config struct {
 
 // Client calls the Jelou External Support API. It is safe for concurrent use.
 type Client struct {
-	r       *transport.Requester
-	resends int // see Config.MaxRetries
+	r        *transport.Requester
+	resends  int    // see Config.MaxRetries
+	authMode string // the ID of the credential mode in use
 	// settleTimeout bounds settling a stopped operation (0:
 	// transport.SettleTimeout); tests shorten it.
 	settleTimeout time.Duration
@@ -64,8 +65,8 @@ type Client struct {
 // credentialModes are Jelou's ways of authenticating; NewClient takes
 // exactly one.
 var credentialModes = []transport.CredentialMode{
-	{Name: "an API key", Sent: "sent as the x-api-key header", Fields: []string{"APIKey"}},
-	{Name: "client credentials", Sent: "sent with HTTP Basic authentication", Fields: []string{"ClientID", "ClientSecret"}},
+	{ID: "api_key", Name: "an API key", Sent: "sent as the x-api-key header", Fields: []string{"APIKey"}},
+	{ID: "client_credentials", Name: "client credentials", Sent: "sent with HTTP Basic authentication", Fields: []string{"ClientID", "ClientSecret"}},
 }
 
 // NewClient checks cfg and returns a client. It fails with a
@@ -98,8 +99,12 @@ func NewClient(cfg Config) (*Client, error) {
 		r.Redact = []string{cfg.ClientSecret, encoded}
 	}
 	r.ErrorMessage = errorMessage
-	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
+	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries), authMode: credentialModes[mode].ID}, nil
 }
+
+// AuthMode names the credential mode the client authenticates with (the ID
+// of one of credentialModes), for logs; never a credential.
+func (c *Client) AuthMode() string { return c.authMode }
 
 // Integration is a project's external support integration.
 type Integration struct {

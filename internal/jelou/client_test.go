@@ -467,3 +467,19 @@ func TestDefaultHTTPClient(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// AuthMode names the credential mode NewClient chose, for the provider's log.
+func TestClientAuthMode(t *testing.T) {
+	for cfg, want := range map[Config]string{
+		{BaseURL: "https://jelou.example", APIKey: "k"}:                       "api_key",
+		{BaseURL: "https://jelou.example", ClientID: "id", ClientSecret: "s"}: "client_credentials",
+	} {
+		c, err := NewClient(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.AuthMode(); got != want {
+			t.Errorf("AuthMode() = %q, want %q", got, want)
+		}
+	}
+}

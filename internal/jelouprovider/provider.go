@@ -5,7 +5,6 @@ package jelouprovider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -165,18 +164,11 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	ctx = tflog.SetField(ctx, "jelou_base_url", clientCfg.BaseURL)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "api_key", "client_secret", "client_id", "authorization")
-	tflog.Debug(ctx, "Configured Jelou API client", map[string]any{"auth_mode": authMode(clientCfg),
+	tflog.Debug(ctx, "Configured Jelou API client", map[string]any{"auth_mode": client.AuthMode(),
 		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.ListResourceData = client
-}
-
-func authMode(c jelou.Config) string {
-	if strings.TrimSpace(c.APIKey) != "" {
-		return "api_key"
-	}
-	return "client_credentials"
 }
 
 func (p *jelouProvider) Resources(context.Context) []func() resource.Resource {

@@ -50,8 +50,9 @@ type Config struct {
 
 // Client calls the JuriChat Webhooks API. It is safe for concurrent use.
 type Client struct {
-	r       *transport.Requester
-	resends int // see Config.MaxRetries
+	r        *transport.Requester
+	resends  int    // see Config.MaxRetries
+	authMode string // the ID of the credential mode in use
 	// settleTimeout bounds settling a stopped operation (0:
 	// transport.SettleTimeout); tests shorten it.
 	settleTimeout time.Duration
@@ -60,8 +61,8 @@ type Client struct {
 // credentialModes are JuriChat's ways of authenticating; NewClient takes
 // exactly one.
 var credentialModes = []transport.CredentialMode{
-	{Name: "a token", Sent: "sent as Authorization: Bearer", Fields: []string{"Token"}},
-	{Name: "an API key", Sent: "sent as x-jurichat-api-key", Fields: []string{"APIKey"}},
+	{ID: "token", Name: "a token", Sent: "sent as Authorization: Bearer", Fields: []string{"Token"}},
+	{ID: "api_key", Name: "an API key", Sent: "sent as x-jurichat-api-key", Fields: []string{"APIKey"}},
 }
 
 // NewClient checks cfg and returns a client. It fails with a
@@ -94,8 +95,12 @@ func NewClient(cfg Config) (*Client, error) {
 		r.Redact = []string{key}
 	}
 	r.ErrorMessage = errorMessage
-	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries)}, nil
+	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries), authMode: credentialModes[mode].ID}, nil
 }
+
+// AuthMode names the credential mode the client authenticates with (the ID
+// of one of credentialModes), for logs; never a credential.
+func (c *Client) AuthMode() string { return c.authMode }
 
 func segment(what, id string) (string, error) {
 	seg, err := transport.PathSegment(what, id)

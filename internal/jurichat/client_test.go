@@ -552,3 +552,19 @@ func TestMalformedWebhookResponses(t *testing.T) {
 		}
 	}
 }
+
+// AuthMode names the credential mode NewClient chose, for the provider's log.
+func TestClientAuthMode(t *testing.T) {
+	for cfg, want := range map[Config]string{
+		{BaseURL: "https://jurichat.example", Token: "Bearer t"}: "token",
+		{BaseURL: "https://jurichat.example", APIKey: "k"}:       "api_key",
+	} {
+		c, err := NewClient(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.AuthMode(); got != want {
+			t.Errorf("AuthMode() = %q, want %q", got, want)
+		}
+	}
+}

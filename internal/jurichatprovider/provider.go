@@ -7,7 +7,6 @@ package jurichatprovider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -166,7 +165,7 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 
 	ctx = tflog.SetField(ctx, "jurichat_base_url", clientCfg.BaseURL)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "api_key", "authorization", "x-jurichat-api-key", "secret", "headers")
-	tflog.Debug(ctx, "Configured JuriChat API client", map[string]any{"auth_mode": authMode(clientCfg),
+	tflog.Debug(ctx, "Configured JuriChat API client", map[string]any{"auth_mode": client.AuthMode(),
 		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
 	data := &providerData{client: client, events: newEventCatalogue(client)}
 	resp.DataSourceData = data
@@ -174,13 +173,6 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
 	resp.ListResourceData = data
-}
-
-func authMode(c jurichat.Config) string {
-	if strings.TrimSpace(c.APIKey) == "" {
-		return "token"
-	}
-	return "api_key"
 }
 
 // configuredData extracts the provider data in the Configure of a resource,

@@ -29,6 +29,7 @@ const (
 // CredentialMode is one way of authenticating to an API: the client
 // configuration fields it needs, all of them set.
 type CredentialMode struct {
+	ID     string   // how logs name it: "api_key", "client_credentials"
 	Name   string   // what it is, with its article: "an API key", "client credentials"
 	Sent   string   // how it reaches the API: "sent as the x-api-key header"
 	Fields []string // the client Config fields, e.g. "ClientID", "ClientSecret"
