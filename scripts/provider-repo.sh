@@ -18,7 +18,7 @@
 #   README.md                        what the repository is, where the code is
 #   CHANGELOG.md                     this repository's
 #   terraform-registry-manifest.json this repository's
-#   LICENSE                          this repository's, when there is one
+#   LICENSE                          this repository's (MPL-2.0)
 #
 # DIR is created when missing; everything in it but .git is replaced, so DIR
 # may be a clone of the provider's repository (the release workflow commits
@@ -40,7 +40,7 @@ mkdir -p "$dir"
 find "$dir" -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +
 cp -R "docs/$provider" "$dir/docs"
 cp CHANGELOG.md terraform-registry-manifest.json "$dir/"
-[ ! -f LICENSE ] || cp LICENSE "$dir/"
+cp LICENSE "$dir/"
 cat > "$dir/README.md" <<README
 # Terraform provider for $vendor
 
