@@ -33,7 +33,7 @@
 #     other provider);
 #   - the pages are exactly docs/<name>/ of this repository (which make
 #     docs-check keeps equal to the schema), and terraform-registry-manifest.json,
-#     CHANGELOG.md and a README.md naming externalsupport/<name> are there.
+#     CHANGELOG.md, LICENSE and a README.md naming externalsupport/<name> are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,11 +70,12 @@ check_repo() {
   diff -r "docs/$p" "$dir/docs" >/dev/null || fail "$dir/docs differs from docs/$p"
   cmp -s terraform-registry-manifest.json "$dir/terraform-registry-manifest.json" || fail "$dir/terraform-registry-manifest.json differs from terraform-registry-manifest.json"
   cmp -s CHANGELOG.md "$dir/CHANGELOG.md" || fail "$dir/CHANGELOG.md differs from CHANGELOG.md"
+  cmp -s LICENSE "$dir/LICENSE" || fail "$dir/LICENSE differs from LICENSE (MPL-2.0)"
   grep -qF "externalsupport/$p" "$dir/README.md" 2>/dev/null || fail "$dir/README.md does not name externalsupport/$p"
   for kind in resources data-sources; do
     [ -n "$(find "$dir/docs/$kind" -name '*.md' 2>/dev/null)" ] || fail "$dir/docs/$kind has no page"
   done
-  echo "check-release: terraform-provider-$p repository tree: docs/index.md and $((pages - 1)) pages at the registry's paths, manifest, changelog, readme ok"
+  echo "check-release: terraform-provider-$p repository tree: docs/index.md and $((pages - 1)) pages at the registry's paths, manifest, changelog, license, readme ok"
 }
 
 if [ "${1:-}" = --repo ]; then
