@@ -1,4 +1,4 @@
-# terraform query -generate-config-out=webhooks.tf
+# webhooks.tfquery.hcl — then run: terraform query -generate-config-out=webhooks.tf
 list "jurichat_webhook" "all" {
   provider = jurichat
 }

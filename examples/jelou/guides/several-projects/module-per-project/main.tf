@@ -1,3 +1,4 @@
+# module-per-project/main.tf
 # Several Jelou projects, a module per project: the root module holds one
 # provider configuration per project and hands each module its own.
 # Terraform and OpenTofu.

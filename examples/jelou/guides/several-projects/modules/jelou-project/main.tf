@@ -1,3 +1,4 @@
+# modules/jelou-project/main.tf
 # Everything one Jelou project needs. The caller passes the provider
 # configuration that holds this project's key:
 #   providers = { jelou = jelou.<project> }
