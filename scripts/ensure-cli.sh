@@ -13,7 +13,13 @@
 # CLI_PREFER=tofu prefers OpenTofu even where terraform is installed: tofu on
 # PATH, else .tools/bin/tofu, else OpenTofu $TOFU_VERSION is built the same way.
 #
-# Environment: TERRAFORM_VERSION, TOFU_VERSION (defaults below), CLI_PREFER.
+# MIN_TERRAFORM_VERSION=1.14.0 accepts only Terraform of at least that version
+# (what `make generate` needs): an older or OpenTofu CLI found first, even in
+# $TF_ACC_TERRAFORM_PATH, is passed over, saying so, and the pinned Terraform
+# in .tools/bin is used, or built as above when it is not there yet.
+#
+# Environment: TERRAFORM_VERSION, TOFU_VERSION (defaults below), CLI_PREFER,
+# MIN_TERRAFORM_VERSION.
 # Two invocations at once do not corrupt .tools/bin: a build runs under a lock
 # where flock exists, and always lands under a temporary name, then is renamed.
 set -euo pipefail
@@ -35,24 +41,51 @@ first_line() { CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE= "$1" version 2>/dev/null
 # version (an older build is replaced, not used).
 built_ok() { works "$1" && [ "$(first_line "$1")" = "$2 $3" ]; }
 
+min="${MIN_TERRAFORM_VERSION:-}"
+min="${min#v}"
+# at_least A B: version A >= version B (both without the leading v).
+at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+if [ -n "$min" ] && ! at_least "${TERRAFORM_VERSION#v}" "$min"; then
+  die "MIN_TERRAFORM_VERSION=$min is newer than the Terraform this script builds ($TERRAFORM_VERSION): raise TERRAFORM_VERSION"
+fi
+too_old="" # the CLIs passed over for MIN_TERRAFORM_VERSION, for the message
+
+# usable CLI: it runs and, with MIN_TERRAFORM_VERSION, is Terraform of at least that version.
+usable() {
+  works "$1" || return 1
+  [ -n "$min" ] || return 0
+  local id v
+  id="$(first_line "$1")" v="${id#Terraform v}"
+  if [ "${id#Terraform v}" != "$id" ] && at_least "${v%%[-+]*}" "$min"; then
+    return 0
+  fi
+  log "ensure-cli: $1 is ${id:-an unknown CLI}; Terraform $min or later is needed here (MIN_TERRAFORM_VERSION), so it is not used"
+  too_old+="$1 (${id:-unknown}) "
+  return 1
+}
+
 if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ]; then
-  if works "$TF_ACC_TERRAFORM_PATH"; then
+  if usable "$TF_ACC_TERRAFORM_PATH"; then
     echo "$TF_ACC_TERRAFORM_PATH"
     exit 0
   fi
-  log "TF_ACC_TERRAFORM_PATH=$TF_ACC_TERRAFORM_PATH does not run; looking for another CLI"
+  works "$TF_ACC_TERRAFORM_PATH" ||
+    log "TF_ACC_TERRAFORM_PATH=$TF_ACC_TERRAFORM_PATH does not run; looking for another CLI"
 fi
 
 prefer_tofu=false
-[ "${CLI_PREFER:-}" = "tofu" ] && prefer_tofu=true
+[ "${CLI_PREFER:-}" = "tofu" ] && [ -z "$min" ] && prefer_tofu=true
 
 candidates=()
 if ! $prefer_tofu; then
   p="$(command -v terraform || true)"; [ -n "$p" ] && candidates+=("$p")
 fi
-p="$(command -v tofu || true)"; [ -n "$p" ] && candidates+=("$p")
+if [ -z "$min" ]; then
+  p="$(command -v tofu || true)"; [ -n "$p" ] && candidates+=("$p")
+fi
 for c in ${candidates[@]+"${candidates[@]}"}; do
-  if works "$c"; then
+  [ "$c" != "${TF_ACC_TERRAFORM_PATH:-}" ] || continue # already tried
+  if usable "$c"; then
     echo "$c"
     exit 0
   fi
@@ -67,10 +100,14 @@ else
 fi
 target="$bin/$name"
 if built_ok "$target" "$product" "$version"; then
+  [ -z "$too_old" ] || log "ensure-cli: using $product $version from $target instead"
   echo "$target"
   exit 0
 fi
 
+if [ -n "$too_old" ]; then
+  command -v go >/dev/null || die "no Terraform $min or later is installed (found: ${too_old% }), and go, needed to build $product $version, is not on PATH"
+fi
 command -v go >/dev/null || die "no terraform or tofu is installed, and go, needed to build $product $version, is not on PATH"
 mkdir -p "$bin"
 
@@ -106,6 +143,8 @@ trap 'exit 130' INT TERM
 
 if $prefer_tofu; then
   log "CLI_PREFER=tofu and no tofu is installed: building $product $version from the Go module proxy into $target."
+elif [ -n "$too_old" ]; then
+  log "No Terraform $min or later is installed (found: ${too_old% }): building $product $version from the Go module proxy into $target."
 else
   log "No terraform or tofu is installed: building $product $version from the Go module proxy into $target."
 fi

@@ -8,16 +8,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . scripts/lib.sh
 tfplugindocs="${TFPLUGINDOCS:-$root/.tools/bin/tfplugindocs}"
-cli="$(./scripts/ensure-cli.sh)"
 # The schemas of identities, list resources and actions reach
 # `providers schema -json` only from Terraform 1.14 on; an older CLI would
-# silently drop their documentation.
+# silently drop their documentation. So ensure-cli passes over an older CLI
+# (or OpenTofu) and uses, building it once when missing, the Terraform it pins
+# in .tools/bin, as `make test` does where no CLI is installed.
+min=1.14.0
+cli="$(MIN_TERRAFORM_VERSION=$min ./scripts/ensure-cli.sh)"
 read -r product version < <(cli_version "$cli")
-if [ "$product" != Terraform ] || ! version_at_least 1.14.0 "$version"; then
-  echo "generating the docs needs Terraform 1.14 or later (for the identity, list resource and action schemas);" \
-    "$cli is $product $version. Point TF_ACC_TERRAFORM_PATH at a newer terraform." >&2
+if [ "$product" != Terraform ] || ! version_at_least "$min" "$version"; then
+  echo "generate-docs: ensure-cli gave $cli, $product $version, not Terraform $min or later" >&2
   exit 1
 fi
+echo "generating the docs with $cli ($product $version)"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
