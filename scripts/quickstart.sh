@@ -69,7 +69,12 @@ EOF
 }
 
 cmd_env() {
-  [ -f "$state/dev.tfrc" ] && running >/dev/null || die "no quickstart emulator is running: run make quickstart first"
+  if ! { [ -f "$state/dev.tfrc" ] && running >/dev/null; }; then
+    # eval "$(...)" takes the status of what it evaluates, not of the command
+    # substitution: `false` makes the eval fail too, so that a script stops.
+    echo false
+    die "no quickstart emulator is running: run make quickstart first"
+  fi
   env_lines
 }
 
