@@ -2,11 +2,10 @@
 # The README's "Try it locally": everything a configuration of your own needs
 # before `terraform apply`, against the emulator.
 #
-#   scripts/quickstart.sh start   (make quickstart)       build the providers, write a dev_overrides
-#                                                         CLI configuration, start the emulator in the
-#                                                         background on 127.0.0.1, print what to export
-#   scripts/quickstart.sh env     (make -s quickstart-env) the export lines only, for eval
-#   scripts/quickstart.sh stop    (make quickstart-stop)  stop the emulator start started
+#   start  (make quickstart)         build the providers, write a dev_overrides CLI configuration,
+#                                    start the emulator in the background on 127.0.0.1, say what next
+#   env    (make -s quickstart-env)  the export lines only, for eval "$(make -s quickstart-env)"
+#   stop   (make quickstart-stop)    stop the emulator that start started
 #
 # Everything lives in .quickstart/ of the checkout (git-ignored): the provider
 # builds (bin/), the CLI configuration (dev.tfrc), the emulator's binary, pid
@@ -15,15 +14,14 @@
 # forgotten one does not run forever. A second start reuses a running emulator
 # and its objects.
 #
-# Environment: QUICKSTART_LIFETIME (a duration, default 8h); QUICKSTART_DIR
-# and QUICKSTART_PORT (default .quickstart and 8089) let a test run it apart
-# from a developer's own quickstart.
+# Environment: QUICKSTART_LIFETIME (a duration, default 8h); QUICKSTART_PORT
+# (default 8089), which lets a test run one apart from a developer's own.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 . scripts/lib.sh
 
-state="${QUICKSTART_DIR:-$root/.quickstart}"
+state="$root/.quickstart"
 port="${QUICKSTART_PORT:-8089}"
 lifetime="${QUICKSTART_LIFETIME:-8h}"
 addr="127.0.0.1:$port"
@@ -58,6 +56,10 @@ running() {
   return 1
 }
 
+# listening_url is the URL the running emulator printed (its port may be
+# another QUICKSTART_PORT than this invocation's).
+listening_url() { sed -n 's/^emulator listening on //p' "$logfile" 2>/dev/null | head -n1; }
+
 env_lines() {
   cat <<EOF
 export TF_CLI_CONFIG_FILE='$state/dev.tfrc'
@@ -75,6 +77,7 @@ cmd_env() {
     echo false
     die "no quickstart emulator is running: run make quickstart first"
   fi
+  url="$(listening_url)"
   env_lines
 }
 
@@ -104,6 +107,7 @@ cmd_start() {
 
   local pid
   if pid="$(running)"; then
+    url="$(listening_url)"
     echo "The quickstart emulator is already running on $url (pid $pid): reusing it, with the objects it holds."
     echo "For an empty one: make quickstart-stop, then make quickstart."
   else

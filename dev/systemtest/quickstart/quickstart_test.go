@@ -183,7 +183,7 @@ func newCheckout(t *testing.T) *checkout {
 	}
 	for _, kv := range os.Environ() {
 		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "PATH", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "QUICKSTART_DIR", "QUICKSTART_PORT", "QUICKSTART_LIFETIME":
+		case "PATH", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "QUICKSTART_PORT", "QUICKSTART_LIFETIME":
 			continue // a user's shell, not the make running the suite
 		}
 		q.env = append(q.env, kv)
