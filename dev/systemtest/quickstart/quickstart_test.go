@@ -68,7 +68,7 @@ func TestQuickstart(t *testing.T) {
 	}
 	// The child module's checks: three secrets, each signing and verifying.
 	for _, fact := range []string{"signature_verifies", "tampered_body_rejected"} {
-		if n := len(regexp.MustCompile(`"?` + fact + `"?\s*=\s*true`).FindAllString(out, -1)); n < 3 {
+		if n := len(regexp.MustCompile(`"?`+fact+`"?\s*=\s*true`).FindAllString(out, -1)); n < 3 {
 			t.Errorf("%s = true appears %d times in the apply's outputs, want 3 (one per secret)", fact, n)
 		}
 	}
@@ -94,7 +94,7 @@ func TestQuickstart(t *testing.T) {
 		{`POST /jurichat/webhooks 20\d`, 2},
 		{`DELETE /jurichat/webhooks/\S+ 20\d`, 2},
 	} {
-		if n := len(regexp.MustCompile(`(?m) ` + c.pattern + ` \S+$`).FindAll(log, -1)); n != c.n {
+		if n := len(regexp.MustCompile(`(?m) `+c.pattern+` \S+$`).FindAll(log, -1)); n != c.n {
 			t.Errorf("the emulator logged %d requests %q, want %d", n, c.pattern, c.n)
 		}
 	}
