@@ -22,11 +22,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	acctest.Main(m, func() {
-		if copyDir != "" {
-			_ = os.RemoveAll(copyDir)
-		}
-	})
+	dir, err := os.MkdirTemp("", "quickstart-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	copyDir = dir
+	acctest.Main(m, func() { _ = os.RemoveAll(dir) })
 }
 
 // The sample credentials quickstart-env exports for the example's variables:
@@ -146,8 +148,8 @@ type checkout struct {
 }
 
 var (
+	copyDir  string // made by TestMain; the copy is made on first use
 	copyOnce sync.Once
-	copyDir  string
 	copyErr  error
 )
 
@@ -162,12 +164,7 @@ func newCheckout(t *testing.T) *checkout {
 			copyErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "quickstart-test")
-		if err != nil {
-			copyErr = err
-			return
-		}
-		copyDir, copyErr = dir, copySource(root, dir)
+		copyErr = copySource(root, copyDir)
 	})
 	if copyErr != nil {
 		t.Fatal(copyErr)
