@@ -157,6 +157,9 @@ var (
 // state lives in the copy's .quickstart/) and gives each test a free port.
 func newCheckout(t *testing.T) *checkout {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the providers and the emulator and runs a Terraform CLI")
+	}
 	acctest.PreCheck(t)
 	copyOnce.Do(func() {
 		root, err := tfrun.FindRoot()
