@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -78,6 +79,54 @@ func readmeShellCommands(readme string) []string {
 			continue
 		}
 		out = append(out, cmd)
+	}
+	return out
+}
+
+// TestReadmeQuickstartRunByCIInOrder: the "Try it locally" block is a
+// sequence (each command depends on the one before), so .ci/run must hold its
+// lines consecutively and in the README's order, not merely somewhere.
+func TestReadmeQuickstartRunByCIInOrder(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := quickstartCommands(string(readme))
+	if len(block) < 5 {
+		t.Fatalf("the README's Try it locally section has %d commands in its first sh block: %q", len(block), block)
+	}
+	var lines []string
+	for _, line := range strings.Split(string(ci), "\n") {
+		lines = append(lines, strings.TrimSpace(line))
+	}
+	for i := range lines {
+		if len(lines)-i >= len(block) && slices.Equal(lines[i:i+len(block)], block) {
+			return
+		}
+	}
+	t.Errorf(".ci/run does not run the README's Try it locally commands as one sequence, in order:\n%s", strings.Join(block, "\n"))
+}
+
+// quickstartCommands returns the lines of the first sh block after the
+// "## Try it locally" heading, trimmed.
+func quickstartCommands(readme string) []string {
+	_, section, ok := strings.Cut(readme, "\n## Try it locally\n")
+	if !ok {
+		return nil
+	}
+	_, block, ok := strings.Cut(section, "```sh\n")
+	if !ok {
+		return nil
+	}
+	block, _, _ = strings.Cut(block, "```")
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		out = append(out, strings.TrimSpace(line))
 	}
 	return out
 }

@@ -119,6 +119,11 @@ type step struct {
 
 const stepCount = 8
 
+// nextHeading is the README heading the closing lines send the reader to: the
+// way to run a configuration of one's own. TestNextHeadingExists keeps it a
+// heading of README.md.
+const nextHeading = "Try it locally"
+
 func (d *demo) steps() []step {
 	return []step{
 		{"build the providers and point Terraform at them", d.stepBuild},
@@ -890,9 +895,10 @@ Nothing is left running and the temporary directory is gone.
 Total: %s, from building the providers to the last check; the Terraform CLI was
 ready before the demo started (finding or building it is not counted).
 
-Next: README.md ("Use the providers"), and examples/demo/ for the configuration.`,
+Next: README.md, "%s", to run a configuration of your own;
+examples/demo/ holds this one.`,
 		d.cliID, len(d.outputs.JurichatWebhooks), d.verdicts.verified, d.verdicts.genuine,
-		d.verdicts.rejected, d.verdicts.tampered, check, total)
+		d.verdicts.rejected, d.verdicts.tampered, check, total, nextHeading)
 	return nil
 }
 

@@ -113,6 +113,7 @@ func TestDemo(t *testing.T) {
 		"no Jelou integration, no JuriChat webhook left",
 		"receiver | stopped: standard input closed",
 		"No secret appeared in this output",
+		`Next: README.md, "` + nextHeading + `", to run a configuration of your own;`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the output lacks %q", want)
@@ -305,5 +306,16 @@ func TestReadOutputs(t *testing.T) {
 	}
 	if err := (&demo{}).readOutputs([]byte(`{}`)); err == nil {
 		t.Error("missing outputs accepted")
+	}
+}
+
+// The demo's closing lines name a README heading: it must exist.
+func TestNextHeadingExists(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^#{1,6} ` + regexp.QuoteMeta(nextHeading) + `$`).Match(readme) {
+		t.Errorf("README.md has no heading %q, which the demo's closing lines name", nextHeading)
 	}
 }

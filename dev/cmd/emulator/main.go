@@ -5,6 +5,7 @@
 //	go run ./dev/cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
 //	    [-latency 20ms] [-answer-latency 2s] [-rate-limit N] [-seed 1]
 //	go run ./dev/cmd/emulator -script jelou.integration.create=commit-reset -script jurichat.webhook.get=503*2
+//	go run ./dev/cmd/emulator -lifetime 8h   # stops by itself (make quickstart runs it so)
 //
 // Jelou is served under /jelou and JuriChat under /jurichat; see package
 // dev/emulator for the control routes under /_emulator. The fault flags
@@ -107,6 +108,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	fs.Int64Var(&opts.Seed, "seed", opts.Seed, "`seed` of the fault draws: the same seed injects the same faults into the same sequence of requests")
+	var lifetime time.Duration
+	fs.Func("lifetime", "stop by itself after this `duration`, e.g. 8h, so that a forgotten background emulator does not run forever (default: until stopped)",
+		durationFlag(&lifetime, "8h or 30m"))
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage of emulator:")
 		fs.PrintDefaults()
@@ -139,6 +143,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.RequestLog = stderr
 	}
 
+	if lifetime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, lifetime)
+		defer cancel()
+	}
+
 	srv, err := emulator.Start(ctx, *addr, opts)
 	if err != nil {
 		return err
@@ -160,7 +170,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "scripted: %s\n", entry)
 	}
-	return srv.Wait()
+	if lifetime > 0 {
+		fmt.Fprintf(stdout, "stops by itself at %s (-lifetime %s)\n", time.Now().Add(lifetime).UTC().Format(time.RFC3339), lifetime)
+	}
+	err = srv.Wait()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		fmt.Fprintf(stdout, "emulator stopped: -lifetime %s reached\n", lifetime)
+	}
+	return err
 }
 
 // durationFlag parses a flag's value into *dst: a duration, not negative;

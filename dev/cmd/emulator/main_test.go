@@ -122,6 +122,51 @@ func TestRunPrintsListeningLines(t *testing.T) {
 	}
 }
 
+// A background emulator given -lifetime stops by itself, says when it will
+// and why it did, and frees its port.
+func TestRunLifetime(t *testing.T) {
+	var stdout, stderr lockedBuffer
+	result := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		result <- run(context.Background(), []string{"-addr", "127.0.0.1:0", "-lifetime", "500ms"}, &stdout, &stderr)
+	}()
+	var err error
+	select {
+	case err = <-result:
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return by itself after -lifetime 500ms")
+	}
+	if err != nil {
+		t.Errorf("run = %v, want a clean stop", err)
+	}
+	if d := time.Since(start); d < 500*time.Millisecond {
+		t.Errorf("run returned after %s, before its lifetime", d)
+	}
+	out := stdout.String()
+	if !regexp.MustCompile(`(?m)^stops by itself at \S+Z \(-lifetime 500ms\)$`).MatchString(out) ||
+		!strings.Contains(out, "emulator stopped: -lifetime 500ms reached\n") {
+		t.Errorf("stdout = %q, want the stop time and the reason", out)
+	}
+	base := strings.TrimPrefix(strings.SplitN(out, "\n", 2)[0], "emulator listening on ")
+	if resp, err := http.Get(base + "/_emulator/state"); err == nil {
+		resp.Body.Close()
+		t.Errorf("%s still answers after the lifetime", base)
+	}
+}
+
+// Without -lifetime nothing is said about stopping, and a cancellation is not
+// reported as the lifetime's end.
+func TestRunNoLifetime(t *testing.T) {
+	_, _, stop, rest := startedN(t, 3, "-addr", "127.0.0.1:0")
+	if err := stop(); err != nil {
+		t.Errorf("run = %v", err)
+	}
+	if s := rest(); strings.Contains(s, "lifetime") {
+		t.Errorf("stdout after the listening lines = %q", s)
+	}
+}
+
 func TestRunQuiet(t *testing.T) {
 	lines, stderr, stop := started(t, "-addr", "127.0.0.1:0", "-quiet")
 	base := strings.TrimPrefix(lines[0], "emulator listening on ")
@@ -158,6 +203,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad latency", []string{"-latency", "soon"}, "want a duration"},
 		{"negative latency", []string{"-latency", "-1s"}, "must not be negative"},
 		{"negative answer latency", []string{"-answer-latency", "-1s"}, "must not be negative"},
+		{"bad lifetime", []string{"-lifetime", "8"}, "want a duration"},
+		{"negative lifetime", []string{"-lifetime", "-1h"}, "must not be negative"},
 		{"bad rate limit", []string{"-rate-limit", "fast"}, "requests per second"},
 		{"negative rate limit", []string{"-rate-limit", "-2"}, "requests per second"},
 		{"bad seed", []string{"-seed", "one"}, "invalid value"},
