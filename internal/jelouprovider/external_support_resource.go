@@ -187,7 +187,7 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 					"state (sensitive). To keep it out of state use `authorization_wo` instead. Conflicts with `authorization_wo`.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{providerutil.CredentialString(stringvalidator.LengthAtLeast(1))},
 			},
 			"authorization_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only form of `authorization` (Terraform 1.11 and later): sent to Jelou but never " +
@@ -196,7 +196,7 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 				Optional:   true,
 				Sensitive:  true,
 				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{providerutil.CredentialString(stringvalidator.LengthAtLeast(1))},
 			},
 			"authorization_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Version of `authorization_wo`. Change it (for example increment it) to send a new " +
@@ -243,12 +243,15 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 
 func (r *externalSupportResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("authorization"), path.MatchRoot("authorization_wo")),
+		providerutil.CredentialResourceValidator(
+			resourcevalidator.Conflicting(path.MatchRoot("authorization"), path.MatchRoot("authorization_wo"))),
 	}
 }
 
 // ValidateConfig enforces the pairing of auth_type and credential: no_auth
 // takes none, every other type exactly one of authorization / authorization_wo.
+// Its diagnostics about the credential carry no attribute path (see
+// providerutil.AddCredentialError): the CLI would print the line holding it.
 func (r *externalSupportResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg externalSupportResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -269,7 +272,7 @@ func (r *externalSupportResource) ValidateConfig(ctx context.Context, req resour
 		if cfg.Authorization.IsNull() {
 			attr = "authorization_wo"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), "Credential Not Allowed With auth_type \"no_auth\"",
+		providerutil.AddCredentialError(&resp.Diagnostics, attr, "Credential Not Allowed With auth_type \"no_auth\"",
 			fmt.Sprintf("auth_type is \"no_auth\" (the default), so Jelou sends no credential to the webhook and %s must not be set. "+
 				"Either remove %s, or set auth_type to one of \"bearer\", \"api_key\" or \"basic\".", attr, attr))
 	case authType != AuthTypeNoAuth && !hasCredential:
@@ -292,7 +295,7 @@ func warnUnencodedBasic(cfg externalSupportResourceModel, diags *diag.Diagnostic
 	if value.IsNull() || !strings.Contains(value.ValueString(), ":") {
 		return
 	}
-	diags.AddAttributeWarning(path.Root(attr), "Basic Credential Is Not Base64",
+	providerutil.AddCredentialWarning(diags, attr, "Basic Credential Is Not Base64",
 		fmt.Sprintf("With auth_type \"basic\" Jelou calls the webhook with \"Authorization: Basic \" followed by %s as "+
 			"given, and its documentation shows base64 credentials there. The value holds ':', which base64 never does, "+
 			"so it looks like a plain user:password: give base64encode(\"user:password\") instead.", attr))

@@ -35,7 +35,7 @@ resource "jelou_external_support" "test" {
   api_key   = "k"
   client_id = "c"
 }`, url),
-			`api_key.*client_id`,
+			`Invalid Attribute Combination.*"client_id" cannot be specified when "api_key" is specified`,
 		},
 		"client id without secret": {
 			fmt.Sprintf(`provider "jelou" {
@@ -72,7 +72,7 @@ provider "jelou" {
   api_key       = "k"
   client_secret = "s"
 }`, url),
-			`api_key.*client_secret`,
+			`Invalid Attribute Combination.*"client_secret" cannot be specified when "api_key" is specified`,
 		},
 		"empty api key": {
 			fmt.Sprintf(`provider "jelou" {

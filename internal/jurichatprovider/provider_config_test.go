@@ -40,7 +40,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
   token    = "t"
   api_key  = "k"
 }`, url),
-			`token.*api_key`,
+			`Invalid Attribute Combination.*"api_key" cannot be specified when "token" is specified`,
 		},
 		"empty token": {
 			fmt.Sprintf(`provider "jurichat" {

@@ -224,7 +224,8 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Optional:    true,
 				Computed:    true,
 				Sensitive:   true,
-				Validators:  []validator.Map{headersValidator{}},
+				// Header values are credentials: no diagnostic points at the map.
+				Validators: []validator.Map{providerutil.CredentialMap(headersValidator{})},
 				PlanModifiers: []planmodifier.Map{
 					headersUnsetKeepsServer{},
 					headersCaseInsensitive{},
