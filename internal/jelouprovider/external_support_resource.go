@@ -567,10 +567,14 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 			strings.TrimSuffix(recovery.CheckErr.Error(), "."), projectID, importSteps, rotateHint))
 	case errors.Is(err, jelou.ErrConflict):
 		apiErrors.AddError(diags, failure("Error Creating Jelou External Support Integration"), err, fmt.Sprintf(
-			"Project %q already has an external support integration (Jelou allows one per project). "+
-				"To manage the existing one with Terraform, import it:\n\n%s\n\n"+
+			"Project %q already has an external support integration (Jelou allows one per project).\n\n"+
+				"Another resource may already manage it: a jelou_external_support resource with project_id %q in this "+
+				"configuration or in another one (another workspace, state or team). Then do not import it: two resources "+
+				"would manage one integration and undo each other's changes; remove the duplicate resource instead, or "+
+				"give it another project_id.\n\n"+
+				"If no resource manages it (it was made outside Terraform), import it to manage it here:\n\n%s\n\n"+
 				"An imported integration has no signing_secret (Jelou cannot return it). %s",
-			projectID, importSteps, rotateHint))
+			projectID, projectID, importSteps, rotateHint))
 	default:
 		apiErrors.AddError(diags, failure("Error Creating Jelou External Support Integration"), err, providerutil.RetryNext)
 	}
