@@ -45,6 +45,17 @@ var (
 
 type externalSupportResource struct {
 	client *jelou.Client
+	// reads is the provider configuration's record of refreshed
+	// integrations (see refreshLog); nil while unconfigured.
+	reads *refreshLog
+}
+
+// resourceData is what Configure hands to jelou_external_support: the client
+// and the refresh record of this provider configuration. Data sources and
+// the list resource get the client alone.
+type resourceData struct {
+	client *jelou.Client
+	reads  *refreshLog
 }
 
 type externalSupportResourceModel struct {
@@ -305,13 +316,13 @@ func (r *externalSupportResource) Configure(_ context.Context, req resource.Conf
 	if req.ProviderData == nil {
 		return
 	}
-	client, ok := req.ProviderData.(*jelou.Client)
+	data, ok := req.ProviderData.(*resourceData)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
-			fmt.Sprintf("Expected *jelou.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+			fmt.Sprintf("Expected *jelouprovider.resourceData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.client = client
+	r.client, r.reads = data.client, data.reads
 }
 
 // IdentitySchema declares the identity (Terraform 1.12 and later, OpenTofu
@@ -399,6 +410,7 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 
 	state = integrationModelFrom(projectID, integration).withUnreturned(&state, nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	r.reads.markRead(projectID)
 }
 
 func (r *externalSupportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -167,7 +167,7 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	tflog.Debug(ctx, "Configured Jelou API client", map[string]any{"auth_mode": client.AuthMode(),
 		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
 	resp.DataSourceData = client
-	resp.ResourceData = client
+	resp.ResourceData = &resourceData{client: client, reads: &refreshLog{}}
 	resp.ListResourceData = client
 }
 
