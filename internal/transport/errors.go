@@ -73,7 +73,7 @@ type APIError struct {
 	// included, without query, e.g. "/platform/v1/external-support/p1":
 	// what a wrong base URL shows in. Empty when unknown.
 	URLPath string
-	Message    string // one readable sentence from the body (vendor-specific parsing), never a secret
+	Message string // one readable sentence from the body (vendor-specific parsing), never a secret
 	// JSONBody is true when the body was a JSON object: the API's own error.
 	// A 404 without one (a proxy's or web server's page, as a wrong base URL
 	// gives) does not say the object is gone, so it is not ErrNotFound.
