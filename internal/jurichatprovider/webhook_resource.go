@@ -190,7 +190,9 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: "Events to deliver, at least one, for example `crm.lead.created` or " +
 					"`chat.conversation.assigned`. Names are checked at plan time against JuriChat's live event " +
 					"catalogue (`GET /webhooks/events`, also available as the `jurichat_webhook_events` data source); " +
-					"an unknown name is an error that lists the valid ones.",
+					"an unknown name is an error that lists the valid ones. A catalogue that rejects the provider's " +
+					"credentials (HTTP 401 or 403) fails the plan; when it cannot be read for another reason, the plan " +
+					"warns and the API checks the names at apply.",
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
