@@ -78,3 +78,27 @@ func TestSettingAddError(t *testing.T) {
 		t.Error("the base_url error lost its attribute path")
 	}
 }
+
+// A URL that embeds user:password is rejected without a path (its line
+// holds the password); any other invalid URL keeps its path.
+func TestURLValidatorCredentialsWithoutPath(t *testing.T) {
+	cases := map[string]bool{ // value -> path expected
+		"https://user:pa55word@hooks.example.com/h": false,
+		"http://hooks.example.com/h":                true,
+	}
+	for value, wantPath := range cases {
+		resp := &validator.StringResponse{}
+		WebhookURLValidator().ValidateString(context.Background(),
+			validator.StringRequest{Path: path.Root("webhook_url"), ConfigValue: types.StringValue(value)}, resp)
+		if len(resp.Diagnostics) != 1 {
+			t.Fatalf("%s: %d diagnostics, want 1", value, len(resp.Diagnostics))
+		}
+		_, hasPath := resp.Diagnostics[0].(diag.DiagnosticWithPath)
+		if hasPath != wantPath || !strings.Contains(resp.Diagnostics[0].Detail(), "webhook_url") {
+			t.Errorf("%s: path %v (want %v), detail %q", value, hasPath, wantPath, resp.Diagnostics[0].Detail())
+		}
+		if strings.Contains(resp.Diagnostics[0].Detail(), "pa55word") {
+			t.Errorf("the diagnostic shows the password")
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 // credentialLine matches a source line the CLI shows (text: "  14:   api_key = …";
 // JSON: "code": "  api_key = …") that assigns a credential argument or a map
 // key (a header), the lines a diagnostic must never make the CLI print.
-var credentialLine = regexp.MustCompile(`(?m)(^[\s│]*\d+:\s+|"code":\s*"\s*)((authorization|authorization_wo|api_key|token|client_id|client_secret|headers)\s*=|\\?"[^"\\]+\\?"\s*=)`)
+var credentialLine = regexp.MustCompile(`(?m)(^[\s│]*\d+:\s+|"code":\s*"\s*)((authorization|authorization_wo|api_key|token|client_id|client_secret|headers|webhook_url|base_url)\s*=|\\?"[^"\\]+\\?"\s*=)`)
 
 // diagnosticCase is one configuration whose credential arguments, written
 // as literals, raise diagnostics: the commands run on it, each with the
@@ -75,7 +75,8 @@ func TestHygiene_credentialDiagnostics(t *testing.T) {
 		"jurichat api key", "jurichat env api key", "jurichat control token", "wrong jurichat token",
 		"both authorization", "both authorization_wo", "no_auth authorization", "no_auth authorization_wo",
 		"basic password", "basic write-only password", "header bad name", "header fine", "header reserved",
-		"header duplicate a", "header duplicate b", "header line break", "crm token header", "crm bearer header"} {
+		"header duplicate a", "header duplicate b", "header line break", "crm token header", "crm bearer header",
+		"url password", "base url password"} {
 		lit[label] = randomSecret(strings.ReplaceAll(label, " ", "-"))
 		secrets.add(label, lit[label])
 	}
@@ -226,17 +227,24 @@ resource "jelou_external_support" "no_auth" {
   authorization = %q
 }
 
+resource "jelou_external_support" "url_credentials" {
+  project_id  = "p-url"
+  webhook_url = "https://panel-user:%s@support.example.com/jelou"
+}
+
 resource "jelou_external_support" "no_auth_wo" {
   project_id               = "p-no-auth-wo"
   webhook_url              = "https://support.example.com/jelou"
   authorization_wo         = %q
   authorization_wo_version = 1
 }
-`, lit["both authorization"], lit["both authorization_wo"], lit["no_auth authorization"], lit["no_auth authorization_wo"]),
+`, lit["both authorization"], lit["both authorization_wo"], lit["no_auth authorization"], lit["url password"],
+				lit["no_auth authorization_wo"]),
 			commands: validateAndPlan(lengthOf("authorization"), lengthOf("authorization_wo"),
 				`Invalid Attribute Combination.*authorization.*authorization_wo`,
 				`Credential Not Allowed With auth_type "no_auth".*authorization must not be set`,
-				`Credential Not Allowed With auth_type "no_auth".*authorization_wo must not be set`),
+				`Credential Not Allowed With auth_type "no_auth".*authorization_wo must not be set`,
+				`Invalid Webhook URL.*Attribute webhook_url: .*must not embed user:password credentials`),
 		},
 		{
 			name: "jurichat-headers",
@@ -403,6 +411,16 @@ provider "jurichat" {
   api_key  = %[3]q
 }
 
+provider "jurichat" {
+  alias    = "url_credentials"
+  base_url = "https://office-user:%[4]s@api.jurichat.example"
+  token    = %[2]q
+}
+
+data "jurichat_webhooks" "url_credentials" {
+  provider = jurichat.url_credentials
+}
+
 data "jurichat_webhooks" "empty_token" {
   provider = jurichat.empty_token
 }
@@ -414,8 +432,9 @@ data "jurichat_webhooks" "empty_key" {
 data "jurichat_webhooks" "both" {
   provider = jurichat.both
 }
-`, jurichatURL, lit["jurichat token"], lit["jurichat api key"]),
+`, jurichatURL, lit["jurichat token"], lit["jurichat api key"], lit["base url password"]),
 			commands: validateAndPlan(lengthOf("token"), lengthOf("api_key"),
+				`Invalid API base URL.*Attribute base_url: .*must not embed user:password credentials`,
 				`Invalid Attribute Combination.*"api_key" cannot be specified when "token" is specified`),
 		},
 		{
