@@ -490,13 +490,13 @@ func TestWrongBaseURLNamesThePathCalled(t *testing.T) {
 	f := transporttest.NewFake(t)
 	f.SetContentType("text/html")
 	f.Reply(http.StatusNotFound, "<html>Not Found</html>")
-	c := newTestClient(t, f, func(cfg *Config) { cfg.BaseURL = f.URL + "/platfrom" })
+	c := newTestClient(t, f, func(cfg *Config) { cfg.BaseURL = f.URL + "/platform/v1" })
 	_, err := c.GetIntegration(context.Background(), "p1")
 	var apiErr *transport.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v, want *transport.APIError", err)
 	}
-	if got, want := apiErr.Called(), "GET /platfrom/v1/external-support/p1"; got != want {
+	if got, want := apiErr.Called(), "GET /platform/v1/v1/external-support/p1"; got != want {
 		t.Errorf("Called() = %q, want %q", got, want)
 	}
 	if errors.Is(err, ErrNotFound) {

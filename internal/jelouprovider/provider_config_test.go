@@ -206,7 +206,7 @@ provider "jelou" {
 	}
 }
 
-// A base_url whose path is wrong gets the API's "Cannot GET /…" 404, which
+// A base_url whose path is wrong (here it ends with /v1, which the provider adds) gets the API's "Cannot GET /…" 404, which
 // says nothing about the integration: the error says to check base_url and
 // shows the URL path the provider called (never a query string or a
 // header), where the mistake shows.
@@ -224,13 +224,13 @@ provider "jelou" {
 data "jelou_external_support" "test" {
   project_id = %q
 }
-`, target.Emulator.JelouURL()+"/platfrom", emulator.DefaultJelouAPIKey, projectID)
+`, target.Emulator.JelouURL()+"/v1", emulator.DefaultJelouAPIKey, projectID)
 	acctest.Run(t, false, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
 			ExpectError: acctest.ErrorPattern(`HTTP 404 Not Found.*no such route.*Check that base_url \(JELOU_BASE_URL; default ` +
-				`https://gateway.jelou.ai/platform\) points at the API: the provider called GET /jelou/platfrom/v1/external-support/` +
+				`https://gateway.jelou.ai/platform\) points at the API: the provider called GET /jelou/v1/v1/external-support/` +
 				regexp.QuoteMeta(projectID) + `\.`),
 		}},
 	})

@@ -79,7 +79,7 @@ type APIError struct {
 	// gives) does not say the object is gone, so it is not ErrNotFound.
 	JSONBody bool
 	// NoRoute is true for a 404 whose message says the server has no such
-	// route ("Cannot GET /platfrom/v1/…", the answer of NestJS and Express
+	// route ("Cannot GET /v1/v1/…", the answer of NestJS and Express
 	// APIs to an unknown path, as a wrong base URL path gives): it does not
 	// say the object is gone either, so it is not ErrNotFound.
 	NoRoute bool
