@@ -483,3 +483,26 @@ func TestClientAuthMode(t *testing.T) {
 		}
 	}
 }
+
+// A 404 page from a wrong base URL names the call with the whole URL path,
+// the base URL's own path included, and never the query or a header.
+func TestWrongBaseURLNamesThePathCalled(t *testing.T) {
+	f := transporttest.NewFake(t)
+	f.SetContentType("text/html")
+	f.Reply(http.StatusNotFound, "<html>Not Found</html>")
+	c := newTestClient(t, f, func(cfg *Config) { cfg.BaseURL = f.URL + "/platform/v1" })
+	_, err := c.GetIntegration(context.Background(), "p1")
+	var apiErr *transport.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want *transport.APIError", err)
+	}
+	if got, want := apiErr.Called(), "GET /platform/v1/v1/external-support/p1"; got != want {
+		t.Errorf("Called() = %q, want %q", got, want)
+	}
+	if errors.Is(err, ErrNotFound) {
+		t.Error("a page that is not an API error says nothing about the integration, but is ErrNotFound")
+	}
+	if strings.Contains(err.Error(), testKey) {
+		t.Error("the error carries the API key")
+	}
+}

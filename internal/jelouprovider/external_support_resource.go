@@ -45,6 +45,17 @@ var (
 
 type externalSupportResource struct {
 	client *jelou.Client
+	// reads is the provider configuration's record of refreshed
+	// integrations (see refreshLog); nil while unconfigured.
+	reads *refreshLog
+}
+
+// resourceData is what Configure hands to jelou_external_support: the client
+// and the refresh record of this provider configuration. Data sources and
+// the list resource get the client alone.
+type resourceData struct {
+	client *jelou.Client
+	reads  *refreshLog
 }
 
 type externalSupportResourceModel struct {
@@ -187,7 +198,7 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 					"state (sensitive). To keep it out of state use `authorization_wo` instead. Conflicts with `authorization_wo`.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{providerutil.CredentialString(stringvalidator.LengthAtLeast(1))},
 			},
 			"authorization_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only form of `authorization` (Terraform 1.11 and later): sent to Jelou but never " +
@@ -196,7 +207,7 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 				Optional:   true,
 				Sensitive:  true,
 				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{providerutil.CredentialString(stringvalidator.LengthAtLeast(1))},
 			},
 			"authorization_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Version of `authorization_wo`. Change it (for example increment it) to send a new " +
@@ -243,12 +254,15 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 
 func (r *externalSupportResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("authorization"), path.MatchRoot("authorization_wo")),
+		providerutil.CredentialResourceValidator(
+			resourcevalidator.Conflicting(path.MatchRoot("authorization"), path.MatchRoot("authorization_wo"))),
 	}
 }
 
 // ValidateConfig enforces the pairing of auth_type and credential: no_auth
 // takes none, every other type exactly one of authorization / authorization_wo.
+// Its diagnostics about the credential carry no attribute path (see
+// providerutil.AddCredentialError): the CLI would print the line holding it.
 func (r *externalSupportResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg externalSupportResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -269,7 +283,7 @@ func (r *externalSupportResource) ValidateConfig(ctx context.Context, req resour
 		if cfg.Authorization.IsNull() {
 			attr = "authorization_wo"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), "Credential Not Allowed With auth_type \"no_auth\"",
+		providerutil.AddCredentialError(&resp.Diagnostics, attr, "Credential Not Allowed With auth_type \"no_auth\"",
 			fmt.Sprintf("auth_type is \"no_auth\" (the default), so Jelou sends no credential to the webhook and %s must not be set. "+
 				"Either remove %s, or set auth_type to one of \"bearer\", \"api_key\" or \"basic\".", attr, attr))
 	case authType != AuthTypeNoAuth && !hasCredential:
@@ -292,7 +306,7 @@ func warnUnencodedBasic(cfg externalSupportResourceModel, diags *diag.Diagnostic
 	if value.IsNull() || !strings.Contains(value.ValueString(), ":") {
 		return
 	}
-	diags.AddAttributeWarning(path.Root(attr), "Basic Credential Is Not Base64",
+	providerutil.AddCredentialWarning(diags, attr, "Basic Credential Is Not Base64",
 		fmt.Sprintf("With auth_type \"basic\" Jelou calls the webhook with \"Authorization: Basic \" followed by %s as "+
 			"given, and its documentation shows base64 credentials there. The value holds ':', which base64 never does, "+
 			"so it looks like a plain user:password: give base64encode(\"user:password\") instead.", attr))
@@ -302,13 +316,13 @@ func (r *externalSupportResource) Configure(_ context.Context, req resource.Conf
 	if req.ProviderData == nil {
 		return
 	}
-	client, ok := req.ProviderData.(*jelou.Client)
+	data, ok := req.ProviderData.(*resourceData)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
-			fmt.Sprintf("Expected *jelou.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+			fmt.Sprintf("Expected *jelouprovider.resourceData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.client = client
+	r.client, r.reads = data.client, data.reads
 }
 
 // IdentitySchema declares the identity (Terraform 1.12 and later, OpenTofu
@@ -396,6 +410,7 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 
 	state = integrationModelFrom(projectID, integration).withUnreturned(&state, nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	r.reads.markRead(projectID)
 }
 
 func (r *externalSupportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -564,10 +579,14 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 			strings.TrimSuffix(recovery.CheckErr.Error(), "."), projectID, importSteps, rotateHint))
 	case errors.Is(err, jelou.ErrConflict):
 		apiErrors.AddError(diags, failure("Error Creating Jelou External Support Integration"), err, fmt.Sprintf(
-			"Project %q already has an external support integration (Jelou allows one per project). "+
-				"To manage the existing one with Terraform, import it:\n\n%s\n\n"+
+			"Project %q already has an external support integration (Jelou allows one per project).\n\n"+
+				"Another resource may already manage it: a jelou_external_support resource with project_id %q in this "+
+				"configuration or in another one (another workspace, state or team). Then do not import it: two resources "+
+				"would manage one integration and undo each other's changes; remove the duplicate resource instead, or "+
+				"give it another project_id.\n\n"+
+				"If no resource manages it (it was made outside Terraform), import it to manage it here:\n\n%s\n\n"+
 				"An imported integration has no signing_secret (Jelou cannot return it). %s",
-			projectID, importSteps, rotateHint))
+			projectID, projectID, importSteps, rotateHint))
 	default:
 		apiErrors.AddError(diags, failure("Error Creating Jelou External Support Integration"), err, providerutil.RetryNext)
 	}

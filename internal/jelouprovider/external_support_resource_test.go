@@ -365,7 +365,7 @@ func TestAccExternalSupport_projectChangeReplaces(t *testing.T) {
 }
 
 // A second integration for a project that has one is a clear error that
-// shows the import command; the flat response shape and client credentials
+// says another resource may manage it, then shows the import command; the flat response shape and client credentials
 // work like the envelope and the API key.
 func TestAccExternalSupport_conflictShowsImport(t *testing.T) {
 	target := acctest.NewJelou(t)
@@ -380,7 +380,9 @@ func TestAccExternalSupport_conflictShowsImport(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: integrationConfig(target, projectID, `  webhook_url = "https://support.example.com/jelou"`),
-				ExpectError: acctest.ErrorPattern(`HTTP 409.*already has an external support integration.*terraform import\s+jelou_external_support.<name> ` +
+				ExpectError: acctest.ErrorPattern(`HTTP 409.*already has an external support integration.*Another resource may ` +
+					`already manage it.*in this configuration or in another one.*do not import it.*made outside Terraform.*` +
+					`terraform import\s+jelou_external_support.<name> ` +
 					regexp.QuoteMeta(projectID) + `.*rotate_when_changed.*regenerates a signing secret in place`),
 			},
 			// The import block brings the existing integration under management.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -69,7 +70,49 @@ func (signingSecretModifier) PlanModifyString(ctx context.Context, req planmodif
 	}
 }
 
-// ModifyPlan warns, in the plan, that the apply regenerates the secret.
+// refreshLog records which integrations a provider configuration has read
+// (refreshed). Terraform and OpenTofu plan each resource again in the apply
+// (PlanResourceChange runs at plan and at apply, with the same request), so
+// a plan warning made there appears twice in one `apply -auto-approve`,
+// and again in `apply tfplan` after the plan showed it. The walks differ in
+// one thing the provider sees: the plan refreshes the integration first
+// (ReadResource), the apply never does; and each walk configures the
+// provider anew, so each has its own log. The rotation warning is given in
+// a walk that refreshed the integration: once per plan and none at apply.
+// (A plan with -refresh=false reads nothing, so it does not warn.)
+type refreshLog struct {
+	mu   sync.Mutex
+	read map[string]bool
+}
+
+// markRead records a refresh of projectID's integration; a nil log (the
+// resource unconfigured) records nothing.
+func (l *refreshLog) markRead(projectID string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.read == nil {
+		l.read = map[string]bool{}
+	}
+	l.read[projectID] = true
+}
+
+// planning reports whether this walk refreshed projectID's integration, so
+// is a plan rather than the apply's second planning. Without a log (the
+// resource unconfigured) it reports true: warn rather than stay silent.
+func (l *refreshLog) planning(projectID string) bool {
+	if l == nil {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.read[projectID]
+}
+
+// ModifyPlan warns, in the plan, that the apply regenerates the secret;
+// once, in the plan only (see refreshLog).
 func (r *externalSupportResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
@@ -87,6 +130,9 @@ func (r *externalSupportResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.Authorization.Equal(state.Authorization) && plan.AuthorizationWOVersion.Equal(state.AuthorizationWOVersion) {
 		// Only the secret changes: no PATCH, and the provider keeps updated_at.
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), state.UpdatedAt)...)
+	}
+	if !r.reads.planning(state.ProjectID.ValueString()) {
+		return // the apply's second planning: the plan has warned
 	}
 	resp.Diagnostics.AddWarning("Jelou Signing Secret Will Be Regenerated",
 		fmt.Sprintf("rotate_when_changed changed, so applying this plan regenerates the signing secret of the Jelou integration "+

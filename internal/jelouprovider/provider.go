@@ -85,24 +85,24 @@ func (p *jelouProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					EnvAPIKey + "` environment variable. Conflicts with `client_id` and `client_secret`.",
 				Optional:  true,
 				Sensitive: true,
-				Validators: []validator.String{
+				Validators: []validator.String{providerutil.CredentialString(
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.ConflictsWith(path.MatchRoot("client_id"), path.MatchRoot("client_secret")),
-				},
+				)},
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client id for HTTP Basic authentication, used together with `client_secret`. " +
 					"Can also be set with the `" + EnvClientID + "` environment variable.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{providerutil.CredentialString(stringvalidator.LengthAtLeast(1))},
 			},
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "Client secret for HTTP Basic authentication, used together with `client_id`. " +
 					"Can also be set with the `" + EnvClientSecret + "` environment variable.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{providerutil.CredentialString(stringvalidator.LengthAtLeast(1))},
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the External Support Panel API, without the `/v1` part. Defaults to `" +
@@ -125,9 +125,9 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	apiKey := providerutil.Setting{Attribute: "api_key", EnvVar: EnvAPIKey, Label: "Jelou API Key", Config: cfg.APIKey}
-	clientID := providerutil.Setting{Attribute: "client_id", EnvVar: EnvClientID, Label: "Jelou Client ID", Config: cfg.ClientID}
-	clientSecret := providerutil.Setting{Attribute: "client_secret", EnvVar: EnvClientSecret, Label: "Jelou Client Secret", Config: cfg.ClientSecret}
+	apiKey := providerutil.Setting{Attribute: "api_key", EnvVar: EnvAPIKey, Label: "Jelou API Key", Config: cfg.APIKey, Credential: true}
+	clientID := providerutil.Setting{Attribute: "client_id", EnvVar: EnvClientID, Label: "Jelou Client ID", Config: cfg.ClientID, Credential: true}
+	clientSecret := providerutil.Setting{Attribute: "client_secret", EnvVar: EnvClientSecret, Label: "Jelou Client Secret", Config: cfg.ClientSecret, Credential: true}
 	baseURL := providerutil.Setting{Attribute: "base_url", EnvVar: EnvBaseURL, Label: "Jelou Base URL", Config: cfg.BaseURL}
 	if !providerutil.RejectUnknown(&resp.Diagnostics, "jelou", apiKey, clientID, clientSecret, baseURL) {
 		return
@@ -167,7 +167,7 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	tflog.Debug(ctx, "Configured Jelou API client", map[string]any{"auth_mode": client.AuthMode(),
 		"max_retries": transportSettings.MaxRetries, "request_timeout": transportSettings.RequestTimeout.String()})
 	resp.DataSourceData = client
-	resp.ResourceData = client
+	resp.ResourceData = &resourceData{client: client, reads: &refreshLog{}}
 	resp.ListResourceData = client
 }
 

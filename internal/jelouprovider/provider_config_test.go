@@ -2,11 +2,13 @@ package jelouprovider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
+	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 )
 
 // Provider configuration errors are clear and name the attributes and
@@ -35,7 +37,7 @@ resource "jelou_external_support" "test" {
   api_key   = "k"
   client_id = "c"
 }`, url),
-			`api_key.*client_id`,
+			`Invalid Attribute Combination.*"client_id" cannot be specified when "api_key" is specified`,
 		},
 		"client id without secret": {
 			fmt.Sprintf(`provider "jelou" {
@@ -72,7 +74,7 @@ provider "jelou" {
   api_key       = "k"
   client_secret = "s"
 }`, url),
-			`api_key.*client_secret`,
+			`Invalid Attribute Combination.*"client_secret" cannot be specified when "api_key" is specified`,
 		},
 		"empty api key": {
 			fmt.Sprintf(`provider "jelou" {
@@ -202,4 +204,34 @@ provider "jelou" {
 			})
 		})
 	}
+}
+
+// A base_url whose path is wrong (here it ends with /v1, which the provider adds) gets the API's "Cannot GET /…" 404, which
+// says nothing about the integration: the error says to check base_url and
+// shows the URL path the provider called (never a query string or a
+// header), where the mistake shows.
+func TestAccProvider_wrongBaseURLShowsPathCalled(t *testing.T) {
+	target := acctest.NewJelou(t)
+	target.SkipOnReal(t, "needs a base URL with a wrong path on the emulator's host")
+	projectID := target.ProjectID()
+	config := acctest.Requirements("jelou") + fmt.Sprintf(`
+provider "jelou" {
+  base_url    = %q
+  api_key     = %q
+  max_retries = 0
+}
+
+data "jelou_external_support" "test" {
+  project_id = %q
+}
+`, target.Emulator.JelouURL()+"/v1", emulator.DefaultJelouAPIKey, projectID)
+	acctest.Run(t, false, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ExpectError: acctest.ErrorPattern(`HTTP 404 Not Found.*no such route.*Check that base_url \(JELOU_BASE_URL; default ` +
+				`https://gateway.jelou.ai/platform\) points at the API: the provider called GET /jelou/v1/v1/external-support/` +
+				regexp.QuoteMeta(projectID) + `\.`),
+		}},
+	})
 }

@@ -568,3 +568,20 @@ func TestClientAuthMode(t *testing.T) {
 		}
 	}
 }
+
+// A 404 page from a wrong base URL names the call with the whole URL path,
+// the base URL's own path included, and never the query or a header.
+func TestWrongBaseURLNamesThePathCalled(t *testing.T) {
+	f := transporttest.NewFake(t)
+	f.SetContentType("text/html")
+	f.Reply(http.StatusNotFound, "<html>Not Found</html>")
+	c := newTestClient(t, f, func(cfg *Config) { cfg.BaseURL = f.URL + "/v2" })
+	_, err := c.ListDeliveries(context.Background(), "wh-1", DeliveryQuery{Page: 2, Status: "FAILED"})
+	var apiErr *transport.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want *transport.APIError", err)
+	}
+	if got, want := apiErr.Called(), "GET /v2/webhooks/wh-1/deliveries"; got != want {
+		t.Errorf("Called() = %q, want %q (no query string)", got, want)
+	}
+}

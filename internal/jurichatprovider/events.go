@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
 )
@@ -18,6 +19,9 @@ type eventCatalogue struct {
 	once   sync.Once
 	events []jurichat.Event
 	err    error
+	// reported is set by the first firstFailureReport: a failed fetch is
+	// reported once per process, not once per webhook.
+	reported atomic.Bool
 }
 
 func newEventCatalogue(client *jurichat.Client) *eventCatalogue {
@@ -33,6 +37,12 @@ func (c *eventCatalogue) Events(ctx context.Context) ([]jurichat.Event, error) {
 		return nil, c.err
 	}
 	return slices.Clone(c.events), nil
+}
+
+// firstFailureReport reports whether this is the first time a caller is
+// about to report the catalogue's failure.
+func (c *eventCatalogue) firstFailureReport() bool {
+	return !c.reported.Swap(true)
 }
 
 // unknownEvents returns the names (sorted, without duplicates) that the

@@ -29,7 +29,8 @@ var reservedHeaders = map[string]string{
 // headersValidator checks custom delivery headers: valid names, no two names
 // that differ only in case, no reserved names, and values without line
 // breaks. Its messages name headers but never repeat a value, which may be a
-// credential.
+// credential; the schema runs it through providerutil.CredentialMap, so they
+// carry no path either (the CLI would print the whole map).
 type headersValidator struct{}
 
 var _ validator.Map = headersValidator{}

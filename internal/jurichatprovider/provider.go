@@ -96,17 +96,17 @@ func (p *jurichatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					EnvToken + "` environment variable. Conflicts with `api_key`.",
 				Optional:  true,
 				Sensitive: true,
-				Validators: []validator.String{
+				Validators: []validator.String{providerutil.CredentialString(
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.ConflictsWith(path.MatchRoot("api_key")),
-				},
+				)},
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "JuriChat office API key, sent as the `x-jurichat-api-key` header. Can also be set " +
 					"with the `" + EnvAPIKey + "` environment variable. Conflicts with `token`.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{providerutil.CredentialString(stringvalidator.LengthAtLeast(1))},
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the JuriChat API. Defaults to `" + DefaultBaseURL + "`; can also be set " +
@@ -128,8 +128,8 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	token := providerutil.Setting{Attribute: "token", EnvVar: EnvToken, Label: "JuriChat Token", Config: cfg.Token}
-	apiKey := providerutil.Setting{Attribute: "api_key", EnvVar: EnvAPIKey, Label: "JuriChat API Key", Config: cfg.APIKey}
+	token := providerutil.Setting{Attribute: "token", EnvVar: EnvToken, Label: "JuriChat Token", Config: cfg.Token, Credential: true}
+	apiKey := providerutil.Setting{Attribute: "api_key", EnvVar: EnvAPIKey, Label: "JuriChat API Key", Config: cfg.APIKey, Credential: true}
 	baseURL := providerutil.Setting{Attribute: "base_url", EnvVar: EnvBaseURL, Label: "JuriChat Base URL", Config: cfg.BaseURL}
 	if !providerutil.RejectUnknown(&resp.Diagnostics, "jurichat", token, apiKey, baseURL) {
 		return

@@ -40,7 +40,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
   token    = "t"
   api_key  = "k"
 }`, url),
-			`token.*api_key`,
+			`Invalid Attribute Combination.*"api_key" cannot be specified when "token" is specified`,
 		},
 		"empty token": {
 			fmt.Sprintf(`provider "jurichat" {
@@ -159,14 +159,15 @@ provider "jurichat" {
   base_url = %q
   token    = "not-the-right-token"
 }`, url),
-			`Error Creating JuriChat Webhook.*HTTP 401.*credentials.*JURICHAT_TOKEN`,
+			// The plan fails already: the catalogue refuses the token.
+			`Error Reading JuriChat Event Catalogue.*HTTP 401.*credentials.*token \(JURICHAT_TOKEN\)`,
 		},
 		"rejected api key": {
 			fmt.Sprintf(`provider "jurichat" {
   base_url = %q
   api_key  = "not-the-right-key"
 }`, url),
-			`Error Creating JuriChat Webhook.*HTTP 401.*credentials.*api_key \(JURICHAT_API_KEY\)`,
+			`Error Reading JuriChat Event Catalogue.*HTTP 401.*credentials.*api_key \(JURICHAT_API_KEY\)`,
 		},
 	}
 	for name, tc := range cases {

@@ -190,7 +190,9 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: "Events to deliver, at least one, for example `crm.lead.created` or " +
 					"`chat.conversation.assigned`. Names are checked at plan time against JuriChat's live event " +
 					"catalogue (`GET /webhooks/events`, also available as the `jurichat_webhook_events` data source); " +
-					"an unknown name is an error that lists the valid ones.",
+					"an unknown name is an error that lists the valid ones. A catalogue that rejects the provider's " +
+					"credentials (HTTP 401 or 403) fails the plan; when it cannot be read for another reason, the plan " +
+					"warns and the API checks the names at apply.",
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
@@ -224,7 +226,8 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Optional:    true,
 				Computed:    true,
 				Sensitive:   true,
-				Validators:  []validator.Map{headersValidator{}},
+				// Header values are credentials: no diagnostic points at the map.
+				Validators: []validator.Map{providerutil.CredentialMap(headersValidator{})},
 				PlanModifiers: []planmodifier.Map{
 					headersUnsetKeepsServer{},
 					headersCaseInsensitive{},
@@ -296,9 +299,12 @@ func (r *webhookResource) Configure(_ context.Context, req resource.ConfigureReq
 // event names against the live catalogue. Validation cannot do the latter:
 // it runs before the provider is configured. Only names the webhook does not
 // already have are checked, so an event later withdrawn from the catalogue
-// does not block plans of webhooks that still carry it. When the catalogue
-// cannot be fetched the plan goes on and the API itself rejects an unknown
-// name at apply.
+// does not block plans of webhooks that still carry it. A catalogue that
+// refuses the credentials (401, 403) fails the plan, naming the credential
+// settings: the apply would fail the same way, and a plan job must not pass
+// with a wrong token. Any other failure to fetch it is a warning in the plan
+// (once per provider process): the plan goes on and the API itself rejects
+// an unknown name at apply.
 func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -333,12 +339,23 @@ func (r *webhookResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 
 	catalogue, err := r.data.events.Events(ctx)
-	if err != nil || len(catalogue) == 0 {
-		fields := map[string]any{"events": added}
-		if err != nil {
-			fields["error"] = err.Error()
+	failure := providerutil.Failure{Summary: "Error Reading JuriChat Event Catalogue",
+		Action: "Reading the JuriChat event catalogue (GET /webhooks/events) to check the webhook's events"}
+	switch {
+	case errors.Is(err, jurichat.ErrUnauthorized):
+		apiErrors.AddError(&resp.Diagnostics, failure, err,
+			"The plan stops here: the apply would send the same credentials and fail the same way.")
+		return
+	case err != nil:
+		if r.data.events.firstFailureReport() {
+			failure.Summary = "JuriChat Event Catalogue Not Checked"
+			resp.Diagnostics.AddWarning(failure.Summary, apiErrors.Detail(failure, err,
+				"The plan goes on without checking event names against the catalogue (for this and every other "+
+					"webhook of this plan); the JuriChat API still checks them when the apply sends the webhook."))
 		}
-		tflog.Warn(ctx, "Cannot check webhook events against the JuriChat event catalogue; the API checks them at apply", fields)
+		return
+	case len(catalogue) == 0:
+		tflog.Warn(ctx, "The JuriChat event catalogue is empty; the API checks webhook events at apply", map[string]any{"events": added})
 		return
 	}
 	unknown, valid := unknownEvents(catalogue, added)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )
@@ -24,8 +23,8 @@ type ClientSettings struct {
 }
 
 // AddClientError turns the error of a client's NewClient into a
-// diagnostic: a *transport.ConfigError becomes an error on the attribute at
-// fault (when there is one) that names where its value came from and how to
+// diagnostic: a *transport.ConfigError becomes an error about the setting at
+// fault (on its attribute, unless it is a credential: see Setting.AddError) that names where its value came from and how to
 // fix it; any other error is reported as it is.
 func (c ClientSettings) AddClientError(diags *diag.Diagnostics, err error) {
 	var cfgErr *transport.ConfigError
@@ -36,7 +35,7 @@ func (c ClientSettings) AddClientError(diags *diag.Diagnostics, err error) {
 	field := c.Fields[cfgErr.Field]
 	switch cfgErr.Problem {
 	case transport.ConfigInvalid:
-		diags.AddAttributeError(path.Root(field.Attribute), "Invalid "+field.Label,
+		field.AddError(diags, "Invalid "+field.Label,
 			fmt.Sprintf("The value of %s is not valid: %s.", field.Source(), cfgErr.Reason))
 	case transport.ConfigNoCredentials:
 		alternatives := make([]string, len(cfgErr.Modes))
@@ -59,7 +58,7 @@ func (c ClientSettings) AddClientError(diags *diag.Diagnostics, err error) {
 				set = append(set, m.Name+" ("+strings.Join(sources, " and ")+")")
 			}
 		}
-		diags.AddAttributeError(path.Root(field.Attribute), "Conflicting "+c.Label+" Credentials",
+		field.AddError(diags, "Conflicting "+c.Label+" Credentials",
 			fmt.Sprintf("Both %s are set. Configure exactly one authentication mode: either %s.",
 				strings.Join(set, " and "), strings.Join(alternatives, ", or ")))
 	case transport.ConfigIncompleteCredentials:
@@ -79,7 +78,7 @@ func (c ClientSettings) AddClientError(diags *diag.Diagnostics, err error) {
 		if len(others) > 0 {
 			detail += ", or use " + strings.Join(others, " or ") + " instead"
 		}
-		diags.AddAttributeError(path.Root(field.Attribute), "Incomplete "+c.Label+" "+titleCase(name), detail+".")
+		field.AddError(diags, "Incomplete "+c.Label+" "+titleCase(name), detail+".")
 	default:
 		diags.AddError("Unable to Create "+c.Label+" API Client", "The "+c.Label+" API client could not be created: "+err.Error())
 	}

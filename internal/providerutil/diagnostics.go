@@ -142,13 +142,20 @@ func (v Vendor) failed(action string, err error, hints bool) (_ string, credenti
 			fmt.Fprintf(&b, ".\n\nThe server said: %s", apiErr.Message)
 		}
 		b.WriteString(".")
-		if apiErr.StatusCode == http.StatusNotFound && !apiErr.JSONBody {
+		switch {
+		case apiErr.StatusCode == http.StatusNotFound && !apiErr.JSONBody:
 			b.WriteString("\n\nThe answer is not an API error but a page from a web server or proxy, so it does not " +
-				"say the object is gone. Check that " + v.BaseURL + " points at the API.")
-		} else if hint := v.statusHint(apiErr.StatusCode); hint != "" && hints {
-			b.WriteString("\n\n")
-			b.WriteString(hint)
-			credentialsSaid = apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden
+				"say the object is gone. Check that " + v.BaseURL + " points at the API: the provider called " +
+				apiErr.Called() + ".")
+		case apiErr.StatusCode == http.StatusNotFound && apiErr.NoRoute:
+			b.WriteString("\n\nThe server has no such route, which says nothing about the object. Check that " +
+				v.BaseURL + " points at the API: the provider called " + apiErr.Called() + ".")
+		case hints:
+			if hint := v.statusHint(apiErr.StatusCode); hint != "" {
+				b.WriteString("\n\n")
+				b.WriteString(hint)
+				credentialsSaid = apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden
+			}
 		}
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		fmt.Fprintf(&b, ": the API host %q does not resolve (no such host).\n\nCheck %s: it names the host "+

@@ -22,6 +22,20 @@ type Setting struct {
 	EnvVar    string       // e.g. "JELOU_API_KEY"
 	Label     string       // human name, e.g. "Jelou API key"
 	Config    types.String // the configured value
+	// Credential marks an argument whose configuration line may hold a
+	// credential: its diagnostics carry no attribute path (see
+	// AddCredentialError).
+	Credential bool
+}
+
+// AddError adds an error about the setting: on its attribute, or, for a
+// credential, without a path, naming the argument.
+func (s Setting) AddError(diags *diag.Diagnostics, summary, detail string) {
+	if s.Credential {
+		AddCredentialError(diags, s.Attribute, summary, detail)
+		return
+	}
+	diags.AddAttributeError(path.Root(s.Attribute), summary, detail)
 }
 
 // Value returns the configured value, or the environment's when the attribute
@@ -44,9 +58,10 @@ func (s Setting) Source() string {
 	return "the " + s.EnvVar + " environment variable"
 }
 
-// RejectUnknown adds an attribute error for every setting whose configured
-// value is unknown at configure time (for example derived from a resource that
-// does not exist yet). It reports whether all were known.
+// RejectUnknown adds an error for every setting whose configured value is
+// unknown at configure time (for example derived from a resource that does
+// not exist yet), on its attribute unless it is a credential. It reports
+// whether all were known.
 func RejectUnknown(diags *diag.Diagnostics, provider string, settings ...Setting) bool {
 	ok := true
 	for _, s := range settings {
@@ -54,7 +69,7 @@ func RejectUnknown(diags *diag.Diagnostics, provider string, settings ...Setting
 			continue
 		}
 		ok = false
-		diags.AddAttributeError(path.Root(s.Attribute),
+		s.AddError(diags,
 			"Unknown "+s.Label,
 			fmt.Sprintf("The %s provider cannot be configured because %s is unknown until apply. "+
 				"Set %s to a value known at plan time (a literal, a variable or a data source), "+

@@ -35,8 +35,15 @@ func TestDetail(t *testing.T) {
 			want: []string{"failed with HTTP 500 Internal Server Error.", "server-side failure"},
 		},
 		"404 page from a proxy names the base URL setting": {
-			err:  &transport.APIError{StatusCode: 404, Method: "GET", Path: "/v1/x"},
-			want: []string{"HTTP 404 Not Found.", "Check that base_url (X_BASE_URL; default https://api.example.com) points at the API."},
+			err: &transport.APIError{StatusCode: 404, Method: "GET", Path: "/v1/x", URLPath: "/wrong/v1/x"},
+			want: []string{"HTTP 404 Not Found.", "Check that base_url (X_BASE_URL; default https://api.example.com) points at the " +
+				"API: the provider called GET /wrong/v1/x."},
+		},
+		"404 for an unknown route names the base URL setting and the path called": {
+			err: &transport.APIError{StatusCode: 404, Method: "GET", Path: "/v1/x", URLPath: "/wrong/v1/x", JSONBody: true,
+				NoRoute: true, Message: "Cannot GET /wrong/v1/x"},
+			want: []string{"HTTP 404 Not Found.", "The server said: Cannot GET /wrong/v1/x.", "no such route",
+				"Check that base_url (X_BASE_URL; default https://api.example.com) points at the API: the provider called GET /wrong/v1/x."},
 		},
 		"unresolvable host names the base URL setting": {
 			err: fmt.Errorf("GET https://api.example.invalid/v1/x: %w",

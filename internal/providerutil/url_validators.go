@@ -2,6 +2,7 @@ package providerutil
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -36,9 +37,15 @@ func (v urlValidator) ValidateString(ctx context.Context, req validator.StringRe
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+titleWhat(v.what)+" URL",
-			"Attribute "+req.Path.String()+": "+err.Error()+".")
+	value := req.ConfigValue.ValueString()
+	if err := v.check(value); err != nil {
+		summary, detail := "Invalid "+titleWhat(v.what)+" URL", "Attribute "+req.Path.String()+": "+err.Error()+"."
+		if u, perr := url.Parse(value); perr == nil && u.User != nil {
+			// The line holds a user:password: no path (see AddCredentialError).
+			AddCredentialError(&resp.Diagnostics, req.Path.String(), summary, detail)
+			return
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
 	}
 }
 

@@ -68,12 +68,21 @@ var ErrUnexpectedResponse = errors.New("unexpected response")
 type APIError struct {
 	StatusCode int    // HTTP status
 	Method     string // "POST"
-	Path       string // request path without query, e.g. "/v1/external-support/p1"
-	Message    string // one readable sentence from the body (vendor-specific parsing), never a secret
+	Path       string // request path below the base URL, without query, e.g. "/v1/external-support/p1"
+	// URLPath is the whole path of the URL called, the base URL's own path
+	// included, without query, e.g. "/platform/v1/external-support/p1":
+	// what a wrong base URL shows in. Empty when unknown.
+	URLPath string
+	Message string // one readable sentence from the body (vendor-specific parsing), never a secret
 	// JSONBody is true when the body was a JSON object: the API's own error.
 	// A 404 without one (a proxy's or web server's page, as a wrong base URL
 	// gives) does not say the object is gone, so it is not ErrNotFound.
 	JSONBody bool
+	// NoRoute is true for a 404 whose message says the server has no such
+	// route ("Cannot GET /v1/v1/…", the answer of NestJS and Express
+	// APIs to an unknown path, as a wrong base URL path gives): it does not
+	// say the object is gone either, so it is not ErrNotFound.
+	NoRoute bool
 }
 
 // Error returns e.g. `POST /v1/external-support/p1: HTTP 409 Conflict: Integration already exists`.
@@ -97,7 +106,19 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is reports whether the status maps onto target: 404 with a JSON body → ErrNotFound,
+// Called returns the method and the whole URL path of the call, e.g.
+// "GET /platform/v1/external-support/p1" (Path when URLPath is unknown). It
+// never holds a query string or a header.
+func (e *APIError) Called() string {
+	p := e.URLPath
+	if p == "" {
+		p = e.Path
+	}
+	return strings.TrimSpace(e.Method + " " + p)
+}
+
+// Is reports whether the status maps onto target: 404 with a JSON body
+// (and not NoRoute) → ErrNotFound,
 // 401 and 403 → ErrUnauthorized, 409 → ErrConflict, 400 and 422 →
 // ErrValidation; and a POST answered 500, 502 or 504 → ErrOutcomeUnknown
 // (the server may have acted before failing). 503 and 429 never are: they
@@ -108,7 +129,7 @@ func (e *APIError) Is(target error) bool {
 		return e.Method == http.MethodPost && (e.StatusCode == http.StatusInternalServerError ||
 			e.StatusCode == http.StatusBadGateway || e.StatusCode == http.StatusGatewayTimeout)
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound && e.JSONBody
+		return e.StatusCode == http.StatusNotFound && e.JSONBody && !e.NoRoute
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
 	case ErrConflict:

@@ -132,12 +132,15 @@ func (r *Requester) Do(ctx context.Context, method, path string, query url.Value
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// A truncated or partly read error body still yields a message.
+		message := redact(MessageFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), data, r.ErrorMessage), r.Redact, sensitive)
 		return nil, &APIError{
 			StatusCode: resp.StatusCode,
 			Method:     method,
 			Path:       path,
-			Message:    redact(MessageFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), data, r.ErrorMessage), r.Redact, sensitive),
+			URLPath:    escaped,
+			Message:    message,
 			JSONBody:   jsonObject(data),
+			NoRoute:    resp.StatusCode == http.StatusNotFound && strings.HasPrefix(message, "Cannot "+method+" /"),
 		}
 	}
 	if readErr != nil {
@@ -154,7 +157,8 @@ func (r *Requester) Do(ctx context.Context, method, path string, query url.Value
 	if isHTML(resp.Header.Get("Content-Type"), data) {
 		// A sign-in or error page from a proxy is never an API answer, even
 		// with a 2xx status: a DELETE answered so has not deleted anything.
-		return nil, out.Unexpected("the server returned an HTML page instead of an API answer; check base_url")
+		return nil, out.Unexpected("the server returned an HTML page instead of an API answer; check base_url (the provider " +
+			"called " + method + " " + escaped + ")")
 	}
 	return out, nil
 }

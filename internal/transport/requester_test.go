@@ -108,8 +108,12 @@ func TestRequesterAPIError(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v, want *APIError", err)
 	}
-	if apiErr.StatusCode != 409 || apiErr.Method != "POST" || apiErr.Path != "/v1/things/p1" {
+	if apiErr.StatusCode != 409 || apiErr.Method != "POST" || apiErr.Path != "/v1/things/p1" || apiErr.URLPath != "/base/v1/things/p1" {
 		t.Errorf("APIError fields: %+v", apiErr)
+	}
+	// The call as a wrong base URL shows in it: the whole path, no query.
+	if got := apiErr.Called(); got != "POST /base/v1/things/p1" {
+		t.Errorf("Called() = %q, want %q", got, "POST /base/v1/things/p1")
 	}
 	if apiErr.Message != `already exists; key [redacted] rejected; value "[redacted]" is invalid` {
 		t.Errorf("Message = %q", apiErr.Message)
@@ -147,7 +151,7 @@ func TestResponseDecodeErrors(t *testing.T) {
 	r, _ := newRequester(t, "", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(body)) })
 	cases := map[string]string{
 		"":                  "GET /v1/x: unexpected response from Test (HTTP 200): empty body",
-		"<html>oops</html>": "GET /v1/x: unexpected response from Test (HTTP 200): the server returned an HTML page instead of an API answer; check base_url",
+		"<html>oops</html>": "GET /v1/x: unexpected response from Test (HTTP 200): the server returned an HTML page instead of an API answer; check base_url (the provider called GET /v1/x)",
 		`{"id": 5}`:         "GET /v1/x: unexpected response from Test (HTTP 200): unexpected JSON shape: field id is a JSON number",
 		`[1,2]`:             "GET /v1/x: unexpected response from Test (HTTP 200): unexpected JSON shape: the body is a JSON array",
 	}
@@ -324,5 +328,26 @@ func TestRequesterOutcomeUnknown(t *testing.T) {
 				t.Error("error text carries the credential")
 			}
 		})
+	}
+}
+
+// The API's answer to an unknown route ("Cannot GET /…", as a wrong base URL
+// path gives) is NoRoute, not ErrNotFound: it says nothing about the object.
+func TestRequesterNoRoute(t *testing.T) {
+	message := `{"message":"Cannot GET /base/v1/things/p1","statusCode":404}`
+	r, _ := newRequester(t, "/base", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(message))
+	})
+	_, err := r.Do(context.Background(), http.MethodGet, "/v1/things/p1", nil, nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !apiErr.NoRoute || errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown route: %#v, ErrNotFound %v; want NoRoute and not ErrNotFound", apiErr, errors.Is(err, ErrNotFound))
+	}
+	message = `{"message":"Thing p1 not found","statusCode":404}`
+	_, err = r.Do(context.Background(), http.MethodGet, "/v1/things/p1", nil, nil)
+	if !errors.As(err, &apiErr) || apiErr.NoRoute || !errors.Is(err, ErrNotFound) {
+		t.Errorf("the API's own 404: %#v; want ErrNotFound", apiErr)
 	}
 }

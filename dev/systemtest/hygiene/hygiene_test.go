@@ -297,6 +297,8 @@ type session struct {
 	emu      *emulator.Server
 	secrets  *secretSet
 	n        int
+	// noTrace runs commands without TF_LOG: only their output is captured.
+	noTrace bool
 }
 
 // result is one finished command.
@@ -323,7 +325,7 @@ func (s *session) terraform(dir string, env []string, sub string, args ...string
 		Path:   s.cli,
 		Args:   append([]string{sub, "-no-color"}, args...),
 		Dir:    dir,
-		Env:    tfrun.Env(s.cliCfg, append([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + trace}, env...)...),
+		Env:    tfrun.Env(s.cliCfg, append(s.logEnv(trace), env...)...),
 		Stdout: &stdout,
 		Stderr: &stderr,
 	}.Run(ctx)
@@ -342,6 +344,14 @@ func (s *session) terraform(dir string, env []string, sub string, args ...string
 	}
 	s.collectServerSecrets()
 	return result{name: name, code: code, stdout: stdout.String(), stderr: stderr.String(), trace: trace}
+}
+
+// logEnv is the TRACE logging of a command, none when noTrace.
+func (s *session) logEnv(trace string) []string {
+	if s.noTrace {
+		return nil
+	}
+	return []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + trace}
 }
 
 // expect fails the test unless the command exited with code and its output
