@@ -1,6 +1,8 @@
-# tests/emulator.tftest.hcl: the module against a Jelou API, the emulator in
-# CI. The provider reads JELOU_BASE_URL and JELOU_API_KEY from the
-# environment; everything created is destroyed when the file ends.
+# tests/emulator.tftest.hcl
+#
+# The module against a Jelou API, the emulator in CI. The provider reads
+# JELOU_BASE_URL and JELOU_API_KEY from the environment; everything created
+# is destroyed when the file ends.
 # Run with: terraform test -filter=tests/emulator.tftest.hcl
 
 variables {

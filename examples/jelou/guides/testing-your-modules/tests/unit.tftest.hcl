@@ -1,5 +1,7 @@
-# tests/unit.tftest.hcl: the module's logic under a mocked provider (no API,
-# no credentials). Run with: terraform test -filter=tests/unit.tftest.hcl
+# tests/unit.tftest.hcl
+#
+# The module's logic under a mocked provider: no API, no credentials.
+# Run with: terraform test -filter=tests/unit.tftest.hcl
 
 # Every jelou_external_support gets these values for its computed attributes
 # instead of generated ones, so that the assertions below can be exact.

@@ -1,7 +1,8 @@
-# tests/emulator.tftest.hcl: the module against a JuriChat API, the emulator
-# in CI. The provider reads JURICHAT_BASE_URL and JURICHAT_TOKEN (or
-# JURICHAT_API_KEY) from the environment; everything created is destroyed
-# when the file ends.
+# tests/emulator.tftest.hcl
+#
+# The module against a JuriChat API, the emulator in CI. The provider reads
+# JURICHAT_BASE_URL and JURICHAT_TOKEN (or JURICHAT_API_KEY) from the
+# environment; everything created is destroyed when the file ends.
 # Run with: terraform test -filter=tests/emulator.tftest.hcl
 
 variables {
