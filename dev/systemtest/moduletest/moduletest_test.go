@@ -103,13 +103,25 @@ func (e *example) run(env []string, secrets func() []string, args ...string) str
 	return out.String()
 }
 
-// summary matches the last line of terraform test and tofu test: "Success! 3 passed, 0 failed."
+// summary matches the last line of terraform test and tofu test, such as
+// "Success! 3 passed, 0 failed.".
 var summary = regexp.MustCompile(`(\d+) passed, (\d+) failed`)
 
-// test runs one test file and fails unless every one of its want runs passed
-// (a skipped run is a failure too).
-func (e *example) test(file string, want int, env []string, secrets func() []string) {
+// runBlock matches the first line of a run block in a test file.
+var runBlock = regexp.MustCompile(`(?m)^run "`)
+
+// test runs one test file and fails unless every one of its run blocks
+// passed (a skipped run is a failure too).
+func (e *example) test(file string, env []string, secrets func() []string) {
 	e.t.Helper()
+	src, err := os.ReadFile(filepath.Join(e.dir, file))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	want := len(runBlock.FindAll(src, -1))
+	if want == 0 {
+		e.t.Fatalf("%s has no run block", file)
+	}
 	out := e.run(env, secrets, "test", "-filter="+file)
 	m := summary.FindAllStringSubmatch(out, -1)
 	if len(m) == 0 {
@@ -193,14 +205,14 @@ const closedURL = "http://127.0.0.1:1"
 func TestTestingYourModules_jelouMock(t *testing.T) {
 	e := newExample(t, "jelou")
 	e.run(nil, nil, "get")
-	e.test("tests/unit.tftest.hcl", 3, []string{"JELOU_BASE_URL=" + closedURL}, nil)
+	e.test("tests/unit.tftest.hcl", []string{"JELOU_BASE_URL=" + closedURL}, nil)
 }
 
 // The JuriChat module's mock_provider tests: no API, no credentials.
 func TestTestingYourModules_jurichatMock(t *testing.T) {
 	e := newExample(t, "jurichat")
 	e.run(nil, nil, "get")
-	e.test("tests/unit.tftest.hcl", 3, []string{"JURICHAT_BASE_URL=" + closedURL}, nil)
+	e.test("tests/unit.tftest.hcl", []string{"JURICHAT_BASE_URL=" + closedURL}, nil)
 }
 
 // The Jelou module's tests against the emulator, as the guide runs them:
@@ -223,7 +235,7 @@ func TestTestingYourModules_jelouEmulator(t *testing.T) {
 	secrets := func() []string { _, s := w.seen(); return append(s, key, "not-a-real-token") }
 	func() {
 		defer w.Stop()
-		e.test("tests/emulator.tftest.hcl", 3, env, secrets)
+		e.test("tests/emulator.tftest.hcl", env, secrets)
 	}()
 	if ids, _ := w.seen(); len(ids) != 1 || !strings.HasPrefix(ids[0], "module-test/") {
 		t.Errorf("during the run the emulator held integrations %v, want one of project module-test", ids)
@@ -254,7 +266,7 @@ func TestTestingYourModules_jurichatEmulator(t *testing.T) {
 	secrets := func() []string { _, s := w.seen(); return append(s, token, "not-a-real-token") }
 	func() {
 		defer w.Stop()
-		e.test("tests/emulator.tftest.hcl", 3, env, secrets)
+		e.test("tests/emulator.tftest.hcl", env, secrets)
 	}()
 	if ids, _ := w.seen(); len(ids) != 1 {
 		t.Errorf("during the run the emulator held webhooks %v, want one", ids)
