@@ -4,6 +4,7 @@
 #
 #   scripts/check-release.sh [DIST] [PROVIDER...]
 #   scripts/check-release.sh --repo DIR PROVIDER
+#   scripts/check-release.sh --emulator DIR
 #
 # ARCHIVES (first form; make release-snapshot, and make release-check on a
 # one-platform build). DIST (default: dist) holds one goreleaser dist
@@ -34,6 +35,15 @@
 #   - the pages are exactly docs/<name>/ of this repository (which make
 #     docs-check keeps equal to the schema), and terraform-registry-manifest.json,
 #     CHANGELOG.md, LICENSE and a README.md naming externalsupport/<name> are there.
+#
+# EMULATOR (--emulator; the set .goreleaser.emulator.yml attaches to the source
+# repository's release): DIR holds, for one version,
+#   - externalsupport-emulator_<version>_<os>_<arch>.tar.gz (.zip for windows)
+#     for every platform (PLATFORMS narrows it, as above), each holding the
+#     binary externalsupport-emulator[.exe] and LICENSE;
+#   - externalsupport-emulator_<version>_SHA256SUMS listing exactly those
+#     archives, with matching sums (and, with REQUIRE_SIGNATURE=1, its .sig);
+# and the binary built for this machine reports <version> with -version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +94,13 @@ if [ "${1:-}" = --repo ]; then
   exit 0
 fi
 
+emulator_dir=
+if [ "${1:-}" = --emulator ]; then
+  [ $# -eq 2 ] || fail "usage: $0 --emulator DIR"
+  emulator_dir="$2"
+  set --
+fi
+
 dist="${1:-dist}"
 shift || true
 providers=("$@")
@@ -126,6 +143,62 @@ extract_zip() { # extract_zip ZIP DIR
 
 host_platform="$(go env GOOS)_$(go env GOARCH)"
 manifest_sum="$(sha256 terraform-registry-manifest.json)"
+
+# check_emulator DIR: the emulator's release set (see above).
+check_emulator() {
+  local dir="$1" sums version prefix plat archive bin want_files=() tmp out ran
+  sums=("$dir"/externalsupport-emulator_*_SHA256SUMS)
+  [ ${#sums[@]} -eq 1 ] && [ -f "${sums[0]}" ] || fail "$dir: want exactly one externalsupport-emulator_<version>_SHA256SUMS, found: ${sums[*]}"
+  sums="${sums[0]}"
+  version="$(basename "$sums")" version="${version#externalsupport-emulator_}" version="${version%_SHA256SUMS}"
+  prefix="externalsupport-emulator_${version}"
+  archive_of() { # archive_of PLATFORM: the archive's path
+    if [[ $1 == windows_* ]]; then echo "$dir/${prefix}_$1.zip"; else echo "$dir/${prefix}_$1.tar.gz"; fi
+  }
+  for plat in "${platforms[@]}"; do
+    archive="$(archive_of "$plat")"
+    [ -f "$archive" ] || fail "missing $archive"
+    want_files+=("$(basename "$archive")")
+  done
+  [ "$(find "$dir" -maxdepth 1 \( -name '*.tar.gz' -o -name '*.zip' \) | wc -l)" -eq ${#platforms[@]} ] ||
+    fail "$dir holds archives other than the ${#platforms[@]} of version $version"
+  # The sums first: a damaged archive is reported as such.
+  [ "$(awk '{print $2}' "$sums" | sort)" = "$(printf '%s\n' "${want_files[@]}" | sort)" ] ||
+    fail "$sums does not list exactly the ${#platforms[@]} archives"
+  while read -r sum name; do
+    [ "$(sha256 "$dir/$name")" = "$sum" ] || fail "$sums: wrong sum for $name"
+  done <"$sums"
+  for plat in "${platforms[@]}"; do
+    archive="$(archive_of "$plat")" bin=externalsupport-emulator
+    [[ $plat == windows_* ]] && bin="$bin.exe"
+    if [[ $archive == *.zip ]]; then out="$(list_zip "$archive")"; else out="$(tar -tzf "$archive")"; fi
+    for f in "$bin" LICENSE; do
+      grep -qxF "$f" <<<"$out" || fail "$archive does not hold $f (it holds: $(tr '\n' ' ' <<<"$out"))"
+    done
+  done
+  if [ "${REQUIRE_SIGNATURE:-0}" = 1 ]; then
+    [ -f "$sums.sig" ] || fail "missing $sums.sig"
+    gpg --batch --verify "$sums.sig" "$sums" 2>/dev/null || fail "$sums.sig does not verify"
+  fi
+  archive="$dir/${prefix}_${host_platform}.tar.gz"
+  if [ -f "$archive" ]; then
+    tmp="$(mktemp -d)"
+    tar -xzf "$archive" -C "$tmp"
+    out="$("$tmp/externalsupport-emulator" -version)"
+    rm -rf "$tmp"
+    [ "$out" = "externalsupport-emulator $version" ] ||
+      fail "externalsupport-emulator -version printed \"$out\", want \"externalsupport-emulator $version\""
+    ran="; $host_platform binary reports $version"
+  else
+    ran="; no $host_platform build to run"
+  fi
+  echo "check-release: emulator $version: ${#platforms[@]} archives, SHA256SUMS ok$ran"
+}
+
+if [ -n "$emulator_dir" ]; then
+  check_emulator "$emulator_dir"
+  exit 0
+fi
 
 for p in "${providers[@]}"; do
   dir="$dist/$p"

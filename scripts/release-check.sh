@@ -11,7 +11,10 @@
 #      make release-snapshot builds and checks all 13 platforms;
 #   3. each provider's repository tree (scripts/provider-repo.sh), checked by
 #      scripts/check-release.sh --repo: docs at the registries' paths;
-#   4. the archives laid out as a provider mirror (scripts/mirror.sh) and
+#   4. the emulator's archive for this platform (.goreleaser.emulator.yml
+#      narrowed the same way) and its SHA256SUMS, checked by
+#      scripts/check-release.sh --emulator, -version included;
+#   5. the archives laid out as a provider mirror (scripts/mirror.sh) and
 #      installed from it by terraform (or tofu) init with a filesystem_mirror,
 #      as README.md tells users to do until the providers are published.
 #
@@ -56,6 +59,23 @@ for p in "${providers[@]}"; do
   done
 done
 PLATFORMS="${os}_${arch}" ./scripts/check-release.sh "$tmp/dist" "${providers[@]}"
+
+# The emulator's archives, for this platform, from .goreleaser.emulator.yml narrowed the same way.
+echo "== goreleaser check and snapshot of the emulator for ${os}_${arch}"
+"$goreleaser" check --config .goreleaser.emulator.yml
+awk -v os="$os" -v arch="$arch" -v dist="$tmp/emulator-dist" '
+  skip && /^      / { next }
+  { skip = 0 }
+  /^    goos:$/   { print; print "      - " os; skip = 1; next }
+  /^    goarch:$/ { print; print "      - \"" arch "\""; skip = 1; next }
+  /^    ignore:$/ { skip = 1; next }
+  { print }
+  END { print "dist: " dist }
+' .goreleaser.emulator.yml >"$tmp/goreleaser.emulator.yml"
+grep -q "^      - $os$" "$tmp/goreleaser.emulator.yml" || { echo "release-check: could not narrow the platform lists of .goreleaser.emulator.yml" >&2; exit 1; }
+"$goreleaser" release --snapshot --clean --skip=sign,publish --config "$tmp/goreleaser.emulator.yml" >"$tmp/emulator.log" 2>&1 ||
+  { cat "$tmp/emulator.log"; exit 1; }
+PLATFORMS="${os}_${arch}" ./scripts/check-release.sh --emulator "$tmp/emulator-dist"
 
 echo "== repository trees"
 for p in "${providers[@]}"; do

@@ -81,8 +81,9 @@ while IFS= read -r dir; do
   rm -f "$work"/*.tfquery.hcl
   if ! grep -qs required_providers "$work"/*.tf "$work"/*.tofu; then declare_providers "$work"; fi
   init=true
-  if grep -qs '^module "' "$work"/*.tf "$work"/*.tofu; then
-    # Local modules need installing; the overridden providers are not fetched.
+  if grep -qs '^module "' "$work"/*.tf "$work"/*.tofu || grep -qs '^  module {' "$work"/tests/*.tftest.hcl; then
+    # Local modules need installing, those of test files' run blocks too
+    # (validate checks tests/); the overridden providers are not fetched.
     init() { "$cli" -chdir="$work" init -backend=false -input=false -no-color >/dev/null 2>&1 || "$cli" -chdir="$work" get -no-color; }
     init=init
   fi

@@ -31,6 +31,8 @@ var (
 	FeatureListResources = Feature{"list resources (terraform query)", version.Must(version.NewVersion("1.14.0")), nil}
 	// Actions: action blocks, terraform apply -invoke and action_trigger (not in OpenTofu 1.12).
 	FeatureActions = Feature{"actions", version.Must(version.NewVersion("1.14.0")), nil}
+	// Mock providers in test files: mock_provider, mock_resource, override_resource.
+	FeatureMockProvider = Feature{"mock providers in terraform test", version.Must(version.NewVersion("1.7.0")), version.Must(version.NewVersion("1.8.0"))}
 	// FeatureProviderForEach is for_each on provider blocks, and .tofu files:
 	// OpenTofu only.
 	FeatureProviderForEach = Feature{"for_each on provider blocks", nil, version.Must(version.NewVersion("1.9.0"))}

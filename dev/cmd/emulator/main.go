@@ -1,5 +1,6 @@
 // Command emulator serves the Jelou and JuriChat API emulator on loopback:
 //
+//	go run ./dev/cmd/emulator -version
 //	go run ./dev/cmd/emulator [-addr 127.0.0.1:8089] [-jelou-shape envelope|flat] [-jelou-sparse-get] [-quiet] ...
 //	go run ./dev/cmd/emulator -jelou-project-key acme-sales=KEY1 -jelou-project-key acme-support=KEY2
 //	go run ./dev/cmd/emulator -faults 500=0.05,503=0.05,429=0.05,reset=0.02,commit-reset=0.02 \
@@ -29,6 +30,10 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/loopback"
 )
+
+// version is set when the emulator is released (.goreleaser.emulator.yml):
+// -ldflags "-X main.version=1.2.3". go run and go build leave it "dev".
+var version = "dev"
 
 // errUsage marks a command-line mistake that run has already reported with the usage text.
 var errUsage = loopback.ErrUsage
@@ -69,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			opts.JelouProjectKeys[project] = key
 			return nil
 		})
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	quiet := fs.Bool("quiet", false, "do not log one line per request to stderr")
 	var scripts []emulator.ScriptEntry
 	fs.Func("script", "fail the next requests to a route, as `ROUTE=FAULT[*N]` (repeatable; N a count or forever, default 1): "+
@@ -124,6 +130,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 		return errUsage // the flag package has printed the problem and the usage
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "externalsupport-emulator", version)
+		return nil
 	}
 	usage := func(err error) error {
 		fmt.Fprintln(stderr, "emulator:", err)

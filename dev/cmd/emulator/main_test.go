@@ -376,3 +376,14 @@ func TestRunScript(t *testing.T) {
 		}
 	}
 }
+
+// -version prints the version the release set with -ldflags, and serves nothing.
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"-version"}, &stdout, &stderr); err != nil {
+		t.Fatalf("run -version: %v\n%s", err, stderr.String())
+	}
+	if got, want := stdout.String(), "externalsupport-emulator dev\n"; got != want {
+		t.Errorf("-version printed %q, want %q", got, want)
+	}
+}
