@@ -28,24 +28,24 @@ fi
 echo "${#targets[@]} fuzz targets, ${fuzztime} each"
 
 failed=()
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
 start=$SECONDS
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   dir="$(go list -f '{{.Dir}}' "$pkg")"
   echo "=== $name ($pkg)"
   t0=$SECONDS
-  if go test -run '^$' -fuzz "^${name}\$" -fuzztime="$fuzztime" "${parallel[@]}" "$pkg"; then
+  if go test -run '^$' -fuzz "^${name}\$" -fuzztime="$fuzztime" "${parallel[@]}" "$pkg" 2>&1 | tee "$out"; then
     echo "=== $name: no finding in $((SECONDS - t0))s"
   else
     failed+=("$name ($pkg)")
     echo "=== $name: FAILED after $((SECONDS - t0))s"
-    new="$(git -C "$dir" status --porcelain --untracked-files=all -- "testdata/fuzz/$name" | sed 's/^?? //')"
-    if [ -n "$new" ]; then
-      for f in $new; do
-        echo "    input: $f"
-        echo "    reproduce: go test -count=1 -run '^${name}/$(basename "$f")\$' $pkg"
-      done
-    fi
+    # Go names the input it wrote: "Failing input written to testdata/fuzz/<Target>/<id>".
+    for f in $(sed -n 's/.*Failing input written to \(testdata\/fuzz\/[^ ]*\).*/\1/p' "$out"); do
+      echo "    input: ${dir#"$root"/}/$f"
+      echo "    reproduce: go test -count=1 -run '^${name}/${f##*/}\$' $pkg"
+    done
   fi
 done
 echo "fuzzing took $((SECONDS - start))s"
