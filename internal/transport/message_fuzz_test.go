@@ -75,8 +75,9 @@ func FuzzStrings(f *testing.F) {
 			return // not a caller's input (seed invalid-scalar: Strings("A") is ["A"])
 		}
 		for _, s := range got {
-			// A decoded escape (\u0041) need not appear verbatim; a plain value must.
-			if !bytes.Contains(raw, []byte(s)) && !bytes.Contains(raw, []byte(`\`)) {
+			// A decoded escape (\u0041) or invalid UTF-8 (U+FFFD once decoded;
+			// seed invalid-utf8-string) need not appear verbatim; a plain value must.
+			if !bytes.Contains(raw, []byte(s)) && !bytes.Contains(raw, []byte(`\`)) && utf8.Valid(raw) {
 				t.Fatalf("%q does not come from the input %s", s, raw)
 			}
 		}
