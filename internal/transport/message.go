@@ -25,7 +25,8 @@ const HTMLMessage = "the server returned an HTML error page"
 // MessageFromBody turns an error response body into one readable line:
 //   - empty body: the HTTP status text;
 //   - JSON: parseJSON's sentence when it recognises the body, otherwise a
-//     JSON string's value or the compact JSON itself, truncated;
+//     JSON string's value or the compact JSON itself, truncated, with the
+//     value of every member named like a credential redacted;
 //   - HTML: HTMLMessage, no markup;
 //   - binary: a note with the size;
 //   - other text: trimmed, on one line, truncated to about 300 characters.
@@ -48,7 +49,7 @@ func MessageFromBody(status int, contentType string, body []byte, parseJSON func
 			return statusText(status)
 		}
 		var compact bytes.Buffer
-		if json.Compact(&compact, body) == nil && compact.Len() > 2 { // not {} or []
+		if json.Compact(&compact, redactCredentials(body)) == nil && compact.Len() > 2 { // not {} or []
 			return OneLine(compact.String(), maxTextMessage)
 		}
 		return statusText(status)
@@ -63,6 +64,98 @@ func MessageFromBody(status int, contentType string, body []byte, parseJSON func
 		return msg
 	}
 	return statusText(status)
+}
+
+// redactCredentials returns body with the value of every object member whose
+// name says it holds a credential (see credentialName) replaced by
+// "[redacted]": the compact-JSON fallback would otherwise repeat a signing
+// secret or token a server echoed in an unrecognised error body, and the
+// Requester's Redact list only knows the client's own credentials. body is
+// valid JSON; it is returned unchanged when it holds no such member.
+func redactCredentials(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type span struct{ from, to int64 } // a member's ":value", after its name
+	var spans []span
+	var objects []bool // per open container: is it an object?
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				objects = append(objects, v == '{')
+				expectKey = v == '{'
+				continue
+			default:
+				objects = objects[:len(objects)-1]
+			}
+		case string:
+			if expectKey {
+				expectKey = false
+				if credentialName(v) {
+					from := dec.InputOffset()
+					if skipValue(dec) != nil {
+						return body
+					}
+					spans = append(spans, span{from, dec.InputOffset()})
+					expectKey = true
+				}
+				continue
+			}
+		}
+		// A value ended: in an object, a name comes next.
+		expectKey = len(objects) > 0 && objects[len(objects)-1]
+	}
+	if len(spans) == 0 {
+		return body
+	}
+	var out bytes.Buffer
+	last := int64(0)
+	for _, s := range spans {
+		out.Write(body[last:s.from])
+		out.WriteString(`:"[redacted]"`)
+		last = s.to
+	}
+	out.Write(body[last:])
+	return out.Bytes()
+}
+
+// skipValue reads one whole value (a scalar, or a container to its end).
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// credentialName reports whether a JSON member name says its value is a
+// credential: secret, token, password, authorization, API key or credential,
+// in any case, with or without - and _ (signingSecret, access_token, apiKey).
+func credentialName(name string) bool {
+	n := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))
+	for _, w := range []string{"secret", "token", "password", "passwd", "authorization", "apikey", "credential"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func statusText(status int) string {

@@ -53,6 +53,13 @@ func TestMessageFromBody(t *testing.T) {
 	if MessageFromBody(500, "", []byte(`{"a":1}`), nil) != `{"a":1}` {
 		t.Error("nil parser should fall back to compact JSON")
 	}
+	// A credential a server echoes in an unrecognised body is not repeated
+	// (found by FuzzMessageFromBody).
+	echoed := `{"signingSecret":"s3cr3t-value","data":{"access_token":{"v":"tok-value"}},"list":[{"apiKey":"key-value"}],"ok":false}`
+	want := `{"signingSecret":"[redacted]","data":{"access_token":"[redacted]"},"list":[{"apiKey":"[redacted]"}],"ok":false}`
+	if got := MessageFromBody(500, "application/json", []byte(echoed), nil); got != want {
+		t.Errorf("credentials in an unrecognised body:\n got %s\nwant %s", got, want)
+	}
 }
 
 func TestOneLine(t *testing.T) {
