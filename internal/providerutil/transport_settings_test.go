@@ -97,7 +97,7 @@ func TestResolveTransportSettings(t *testing.T) {
 			if got != c.want || got.TransportMaxRetries() != c.wantTransport {
 				t.Errorf("got %+v (transport %d), want %+v (transport %d)", got, got.TransportMaxRetries(), c.want, c.wantTransport)
 			}
-			o := got.HTTPOptions(nil)
+			o := got.HTTPOptions("Test")
 			if o.MaxRetries != c.wantTransport || o.RequestTimeout != c.want.RequestTimeout {
 				t.Errorf("HTTPOptions %+v", o)
 			}
