@@ -34,15 +34,15 @@ const AttrTimeouts = "timeouts"
 // every Terraform and OpenTofu version reads.
 func TimeoutsBlock(ctx context.Context) schema.Block {
 	word := func(op string, d time.Duration) string {
-		return fmt.Sprintf("How long a %s may take in all, waiting on the API's rate limit included, as a duration "+
+		return fmt.Sprintf("How long %s may take in all, waiting on the API's rate limit included, as a duration "+
 			"such as \"30s\", \"10m\" or \"1h\". Defaults to \"%s\".", op, budgetString(d))
 	}
 	b := timeouts.Block(ctx, timeouts.Opts{
 		Create: true, Read: true, Update: true, Delete: true,
-		CreateDescription: word("create", DefaultCreateTimeout),
-		ReadDescription:   word("read (in every plan and refresh)", DefaultReadTimeout),
-		UpdateDescription: word("update", DefaultUpdateTimeout),
-		DeleteDescription: word("delete", DefaultDeleteTimeout),
+		CreateDescription: word("a create", DefaultCreateTimeout),
+		ReadDescription:   word("a read (in every plan and refresh)", DefaultReadTimeout),
+		UpdateDescription: word("an update", DefaultUpdateTimeout),
+		DeleteDescription: word("a delete", DefaultDeleteTimeout),
 	})
 	if nb, ok := b.(schema.SingleNestedBlock); ok {
 		nb.MarkdownDescription = "Time budgets of the operations. A `429 Too Many Requests` answer (or a `503` with " +

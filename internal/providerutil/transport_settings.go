@@ -57,9 +57,10 @@ func MaxRequestsPerSecondAttribute(envVar string) schema.Float64Attribute {
 // the vendor's variable (e.g. JELOU_MAX_RETRIES).
 func MaxRetriesAttribute(envVar string) schema.Int64Attribute {
 	return schema.Int64Attribute{
-		MarkdownDescription: fmt.Sprintf("How many times a failed API request is retried: after `429`, `502`, `503` and `504` "+
-			"answers (`500` too for reads and deletes) and connection failures, with exponential backoff and jitter, honouring `Retry-After`. Between 0 "+
-			"(no retries) and %d; defaults to %d. Can also be set with the `%s` environment variable. A create is never "+
+		MarkdownDescription: fmt.Sprintf("How many times a failed API request is retried: after `502`, `504` and `503` "+
+			"(without `Retry-After`) answers (`500` too for reads and deletes) and connection failures, with exponential backoff and "+
+			"jitter. Throttling (`429`, or `503` with `Retry-After`) does not count: it is waited out within the resource's "+
+			"`timeouts`. Between 0 (no retries) and %d; defaults to %d. Can also be set with the `%s` environment variable. A create is never "+
 			"sent again blindly once it may have reached the API: the provider first reads back what it stored (see the "+
 			"guide *Retries and interrupted creates*), and the creates it then sends again count against this number too.",
 			MaxMaxRetries, DefaultMaxRetries, envVar),
