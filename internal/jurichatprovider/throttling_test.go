@@ -89,3 +89,55 @@ func TestAccWebhook_throttledCreateBudgetSpent(t *testing.T) {
 		t.Errorf("the create was sent %d times, want it retried after the 429s", n)
 	}
 }
+
+// max_requests_per_second caps the pace from the first request: under a
+// cap below the emulator's limit, an apply meets no 429 at all.
+func TestAccProvider_maxRequestsPerSecondCaps(t *testing.T) {
+	target := acctest.NewJuriChat(t, func(o *emulator.Options) { o.RateLimit = 3 })
+	target.SkipOnReal(t, "rate-limits the emulator")
+	acctest.Run(t, false, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: throttledWebhooks(target.Emulator, 6, "  max_requests_per_second = 2", ""),
+			Check: func(*terraform.State) error {
+				if got := len(target.Emulator.JurichatWebhooks()); got != 6 {
+					return fmt.Errorf("the server holds %d webhooks, want 6", got)
+				}
+				if limited := target.Emulator.FaultCounts()[emulator.FaultRateLimited]; limited != 0 {
+					return fmt.Errorf("the emulator answered 429 %d times under a cap below its limit", limited)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// max_requests_per_second is checked at plan time, and its environment
+// variable at configure time.
+func TestAccProvider_maxRequestsPerSecondInvalid(t *testing.T) {
+	target := acctest.NewJuriChat(t)
+	target.SkipOnReal(t, "configures the provider against the emulator")
+	acctest.Run(t, false, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      throttledWebhooks(target.Emulator, 1, "  max_requests_per_second = 0", ""),
+			PlanOnly:    true,
+			ExpectError: acctest.ErrorPattern(`max_requests_per_second value must be between 0.1`),
+		}},
+	})
+}
+
+// Not parallel: it sets the environment.
+func TestAccProvider_maxRequestsPerSecondInvalidEnvironment(t *testing.T) {
+	target := acctest.NewJuriChat(t)
+	target.SkipOnReal(t, "sets the JuriChat environment variables")
+	t.Setenv(EnvMaxRequestsPerSecond, "fast")
+	acctest.Run(t, true, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      target.ProviderConfig + providerTestResource,
+			PlanOnly:    true,
+			ExpectError: acctest.ErrorPattern(`Invalid JURICHAT_MAX_REQUESTS_PER_SECOND Environment Variable.*"fast".*between 0.1 and 10000`),
+		}},
+	})
+}
