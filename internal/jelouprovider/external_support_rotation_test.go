@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +25,7 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/signature"
 )
 

@@ -1,7 +1,6 @@
 package jelouprovider
 
 import (
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 	"reflect"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 // The mapping rules of integrationModelFrom and withUnreturned, checked

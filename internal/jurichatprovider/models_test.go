@@ -3,7 +3,6 @@ package jurichatprovider
 import (
 	"context"
 	"encoding/json"
-	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 func stringMap(m map[string]string) types.Map {

@@ -65,7 +65,7 @@ func NullTimeouts() timeouts.Value {
 // TimeoutsOrNull returns v, or NullTimeouts when v is the zero value (a
 // model read from no value at all).
 func TimeoutsOrNull(v timeouts.Value) timeouts.Value {
-	if v.Object.AttributeTypes(context.Background()) == nil {
+	if v.AttributeTypes(context.Background()) == nil {
 		return NullTimeouts()
 	}
 	return v

@@ -128,13 +128,13 @@ func NewHTTPClient(o Options) *http.Client {
 		if st == nil {
 			return
 		}
-		status, err, throttled, wait := st.beginAttempt()
-		if i > 0 && !throttled && o.OnRetry != nil {
-			o.OnRetry(req.Context(), st.method, st.path, i, status, err)
+		a := st.beginAttempt()
+		if i > 0 && !a.throttled && o.OnRetry != nil {
+			o.OnRetry(req.Context(), st.method, st.path, i, a.status, a.err)
 		}
-		if i > 0 && wait > 0 {
+		if i > 0 && a.wait > 0 {
 			// A context that ends here fails the attempt before it is sent.
-			timer := time.NewTimer(wait)
+			timer := time.NewTimer(a.wait)
 			select {
 			case <-req.Context().Done():
 			case <-timer.C:
@@ -270,10 +270,18 @@ func (s *requestState) markConnected() {
 	s.mu.Unlock()
 }
 
-// beginAttempt resets the per-attempt flags and returns the previous
-// attempt's outcome, whether it was throttled (its wait then counts as
-// waited on throttling), and the wait planned before this attempt.
-func (s *requestState) beginAttempt() (int, error, bool, time.Duration) {
+// attemptStart is what beginAttempt returns: the previous attempt's outcome,
+// whether it was throttled (its wait then counts as waited on throttling),
+// and the wait planned before this attempt.
+type attemptStart struct {
+	status    int
+	err       error
+	throttled bool
+	wait      time.Duration
+}
+
+// beginAttempt resets the per-attempt flags (see attemptStart).
+func (s *requestState) beginAttempt() attemptStart {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connected, s.unknown = false, false
@@ -282,7 +290,7 @@ func (s *requestState) beginAttempt() (int, error, bool, time.Duration) {
 		s.tally.addWait(wait)
 	}
 	s.throttled, s.nextWait = false, 0
-	return s.lastStatus, s.lastErr, throttled, wait
+	return attemptStart{status: s.lastStatus, err: s.lastErr, throttled: throttled, wait: wait}
 }
 
 // planWait plans the wait before the next attempt: wait, then the pace's
