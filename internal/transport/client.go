@@ -391,10 +391,14 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, o Options) 
 	retryAfter, hasRetryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	throttled := resp.StatusCode == http.StatusTooManyRequests ||
 		(resp.StatusCode == http.StatusServiceUnavailable && hasRetryAfter)
+	// The pace learns from the answers that speak of the rate: a 429 cuts
+	// it; an answer below 500 (the server handled the request) lets it
+	// climb; a server error says nothing about the rate.
 	if st.pace != nil {
-		if resp.StatusCode == http.StatusTooManyRequests {
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
 			st.pace.Throttled()
-		} else {
+		case resp.StatusCode < 500:
 			st.pace.Succeeded()
 		}
 	}

@@ -169,15 +169,16 @@ func TestThrottlingCancelsPromptly(t *testing.T) {
 	}
 }
 
-// The pace hears every answer: a 429 cuts it, other answers climb.
+// The pace hears every answer: a 429 cuts it, answers below 500 climb, a
+// server error says nothing.
 func TestThrottlingReportsToPace(t *testing.T) {
-	srv := newScripted(t, step{status: 429, header: map[string]string{"Retry-After": "0"}}, step{status: 200, body: `{}`})
+	srv := newScripted(t, step{status: 429, header: map[string]string{"Retry-After": "0"}}, step{status: 502}, step{status: 200, body: `{}`})
 	pace := ratelimit.New(0)
 	r := throttledRequester(t, srv, fast(nil), pace)
 	if _, err := r.Do(context.Background(), http.MethodGet, "/x", nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if s := pace.Stats(); s.Sent != 2 || s.Throttled != 1 || s.Succeeded != 1 || s.Cuts != 1 || s.Rate == 0 {
+	if s := pace.Stats(); s.Sent != 3 || s.Throttled != 1 || s.Succeeded != 1 || s.Cuts != 1 || s.Rate == 0 {
 		t.Errorf("pace stats %+v", s)
 	}
 }
