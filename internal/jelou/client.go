@@ -50,6 +50,9 @@ type Config struct {
 	// same setting, with the same meaning, as transport.Options.MaxRetries
 	// (0: transport.DefaultMaxRetries; negative: never).
 	MaxRetries int
+	// MaxRequestsPerSecond caps the credential's shared pace (see
+	// transport.SharedPace); 0: no cap, the pace learns the limit.
+	MaxRequestsPerSecond float64
 }
 
 // Client calls the Jelou External Support API. It is safe for concurrent use.
@@ -99,6 +102,9 @@ func NewClient(cfg Config) (*Client, error) {
 		r.Redact = []string{cfg.ClientSecret, encoded}
 	}
 	r.ErrorMessage = errorMessage
+	// One pace per credential and API host for the whole process: every
+	// resource, data source, list resource and action slows down together.
+	r.Pace = transport.SharedPace(r, cfg.MaxRequestsPerSecond)
 	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries), authMode: credentialModes[mode].ID}, nil
 }
 

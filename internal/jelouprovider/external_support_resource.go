@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -59,18 +61,19 @@ type resourceData struct {
 }
 
 type externalSupportResourceModel struct {
-	ID                     types.String `tfsdk:"id"`
-	ProjectID              types.String `tfsdk:"project_id"`
-	WebhookURL             types.String `tfsdk:"webhook_url"`
-	AuthType               types.String `tfsdk:"auth_type"`
-	Authorization          types.String `tfsdk:"authorization"`
-	AuthorizationWO        types.String `tfsdk:"authorization_wo"`
-	AuthorizationWOVersion types.Int64  `tfsdk:"authorization_wo_version"`
-	RotateWhenChanged      types.Map    `tfsdk:"rotate_when_changed"`
-	BrainID                types.String `tfsdk:"brain_id"`
-	SigningSecret          types.String `tfsdk:"signing_secret"`
-	CreatedAt              types.String `tfsdk:"created_at"`
-	UpdatedAt              types.String `tfsdk:"updated_at"`
+	ID                     types.String   `tfsdk:"id"`
+	ProjectID              types.String   `tfsdk:"project_id"`
+	WebhookURL             types.String   `tfsdk:"webhook_url"`
+	AuthType               types.String   `tfsdk:"auth_type"`
+	Authorization          types.String   `tfsdk:"authorization"`
+	AuthorizationWO        types.String   `tfsdk:"authorization_wo"`
+	AuthorizationWOVersion types.Int64    `tfsdk:"authorization_wo_version"`
+	RotateWhenChanged      types.Map      `tfsdk:"rotate_when_changed"`
+	BrainID                types.String   `tfsdk:"brain_id"`
+	SigningSecret          types.String   `tfsdk:"signing_secret"`
+	CreatedAt              types.String   `tfsdk:"created_at"`
+	UpdatedAt              types.String   `tfsdk:"updated_at"`
+	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
 
 // What Create, Read (refresh and import), Update and the list resource leave
@@ -95,6 +98,7 @@ func integrationModelFrom(projectID string, in *jelou.Integration) externalSuppo
 		SigningSecret:          stringOrNull(in.SigningSecret),
 		CreatedAt:              stringOrNull(in.CreatedAt),
 		UpdatedAt:              stringOrNull(in.UpdatedAt),
+		Timeouts:               providerutil.NullTimeouts(),
 	}
 }
 
@@ -118,6 +122,13 @@ func (m externalSupportResourceModel) withUnreturned(state, plan *externalSuppor
 	prior := externalSupportResourceModel{}
 	if state != nil {
 		prior = *state
+	}
+	// timeouts: the configuration's (plan), else the state's; never the API's.
+	switch {
+	case plan != nil:
+		m.Timeouts = plan.Timeouts
+	case state != nil:
+		m.Timeouts = providerutil.TimeoutsOrNull(state.Timeouts)
 	}
 	if plan != nil {
 		m.WebhookURL, m.AuthType = plan.WebhookURL, plan.AuthType
@@ -144,7 +155,7 @@ func (r *externalSupportResource) Metadata(_ context.Context, req resource.Metad
 	resp.TypeName = req.ProviderTypeName + "_external_support"
 }
 
-func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *externalSupportResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The integration between a Jelou project and an external support panel: Jelou delivers " +
 			"conversation events to `webhook_url`, signed with `X-Jelou-Signature`. A project has at most one integration.\n\n" +
@@ -249,6 +260,7 @@ func (r *externalSupportResource) Schema(_ context.Context, _ resource.SchemaReq
 				Computed:            true,
 			},
 		},
+		Blocks: map[string]schema.Block{providerutil.AttrTimeouts: providerutil.TimeoutsBlock(ctx)},
 	}
 }
 
@@ -352,10 +364,13 @@ func (r *externalSupportResource) Create(ctx context.Context, req resource.Creat
 		body.Authorization = plan.Authorization.ValueString()
 	}
 
+	ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, plan.Timeouts, providerutil.OpCreate)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
 	tflog.Debug(ctx, "Creating Jelou external support integration", map[string]any{"project_id": projectID})
 	integration, err := r.client.CreateIntegration(ctx, projectID, body)
 	if err != nil {
-		addCreateError(&resp.Diagnostics, projectID, err)
+		addCreateError(&resp.Diagnostics, projectID, err, integrationBudget(providerutil.OpCreate, budget))
 		return
 	}
 	if rec := integration.Recovery; rec != nil {
@@ -395,6 +410,9 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 	// that removes the resource.
 	resp.Diagnostics.Append(setIntegrationIdentity(ctx, resp.Identity, state.ProjectID)...)
 	projectID := state.ProjectID.ValueString()
+	ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, state.Timeouts, providerutil.OpRead)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
 	integration, err := r.client.GetIntegration(ctx, projectID)
 	if errors.Is(err, jelou.ErrNotFound) {
 		resp.Diagnostics.AddWarning("Jelou External Support Integration Not Found",
@@ -404,7 +422,9 @@ func (r *externalSupportResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if err != nil {
-		apiErrors.AddError(&resp.Diagnostics, readFailure(projectID), err, "")
+		f := readFailure(projectID)
+		f.Budget = integrationBudget(providerutil.OpRead, budget)
+		apiErrors.AddError(&resp.Diagnostics, f, err, "")
 		return
 	}
 
@@ -424,12 +444,15 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 
 	body, changed := updateRequest(plan, state, cfg)
 	projectID := plan.ProjectID.ValueString()
+	ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, plan.Timeouts, providerutil.OpUpdate)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
 	// current is the state as this apply has left it so far.
 	current := state
 	if rotationRequested(state.RotateWhenChanged, plan.RotateWhenChanged) {
 		// Regenerate first, and record the new secret at once: whatever fails
 		// after this, the state holds the secret Jelou signs with now.
-		secret, ok := r.regenerate(ctx, projectID, &resp.Diagnostics)
+		secret, ok := r.regenerate(ctx, projectID, integrationBudget(providerutil.OpUpdate, budget), &resp.Diagnostics)
 		if !ok {
 			return
 		}
@@ -451,6 +474,7 @@ func (r *externalSupportResource) Update(ctx context.Context, req resource.Updat
 			apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{
 				Summary: "Error Updating Jelou External Support Integration",
 				Action:  fmt.Sprintf("Updating the integration for project %q", projectID), Scope: projectID,
+				Budget: integrationBudget(providerutil.OpUpdate, budget),
 			}, err, apiErrors.UpdateNext("integration", err,
 				"The other changes were not recorded in the state (a secret regenerated by this apply was); fix the "+
 					"cause and run terraform apply again.",
@@ -501,11 +525,15 @@ func (r *externalSupportResource) Delete(ctx context.Context, req resource.Delet
 	}
 
 	projectID := state.ProjectID.ValueString()
+	ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, state.Timeouts, providerutil.OpDelete)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
 	err := r.client.DeleteIntegration(ctx, projectID)
 	if err != nil && !errors.Is(err, jelou.ErrNotFound) {
 		apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{
 			Summary: "Error Deleting Jelou External Support Integration",
 			Action:  fmt.Sprintf("Deleting the integration for project %q", projectID), Scope: projectID,
+			Budget: integrationBudget(providerutil.OpDelete, budget),
 		}, err, providerutil.DeleteNext("integration"))
 	}
 }
@@ -541,10 +569,10 @@ func (r *externalSupportResource) ImportState(ctx context.Context, req resource.
 // addCreateError turns a failed create into a diagnostic: the integration
 // that cannot be proven to be this apply's, a create whose outcome could not
 // be settled, a conflict, or any other failure, each with its next step.
-func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
+func addCreateError(diags *diag.Diagnostics, projectID string, err error, budget string) {
 	failure := func(summary string) providerutil.Failure {
 		return providerutil.Failure{Summary: summary, Action: fmt.Sprintf("Creating the integration for project %q", projectID),
-			Scope: projectID}
+			Scope: projectID, Budget: budget}
 	}
 	importSteps := providerutil.ImportInstructions("jelou_external_support", projectID)
 	var unproven *jelou.UnprovenIntegrationError
@@ -590,6 +618,11 @@ func addCreateError(diags *diag.Diagnostics, projectID string, err error) {
 	default:
 		apiErrors.AddError(diags, failure("Error Creating Jelou External Support Integration"), err, providerutil.RetryNext)
 	}
+}
+
+// integrationBudget names the setting that raises the resource's budget for op.
+func integrationBudget(op providerutil.Operation, budget time.Duration) string {
+	return providerutil.BudgetHint("jelou_external_support", op, budget)
 }
 
 // readFailure names a failed read of projectID's integration, for the

@@ -143,12 +143,12 @@ func (r *externalSupportResource) ModifyPlan(ctx context.Context, req resource.M
 
 // regenerate calls the regenerate endpoint for Update and turns a failure
 // into a diagnostic. On success it returns the new secret.
-func (r *externalSupportResource) regenerate(ctx context.Context, projectID string, diags *diag.Diagnostics) (string, bool) {
+func (r *externalSupportResource) regenerate(ctx context.Context, projectID, budget string, diags *diag.Diagnostics) (string, bool) {
 	tflog.Debug(ctx, "Regenerating the Jelou signing secret", map[string]any{"project_id": projectID})
 	out, err := r.client.RegenerateSigningSecret(ctx, projectID)
 	if err != nil {
 		failure := func(summary string) providerutil.Failure {
-			return providerutil.Failure{Summary: summary, Scope: projectID,
+			return providerutil.Failure{Summary: summary, Scope: projectID, Budget: budget,
 				Action: fmt.Sprintf("Regenerating the signing secret of the integration for project %q", projectID)}
 		}
 		var regErr *jelou.RegenerateError

@@ -25,6 +25,7 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/acctest"
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/emulator"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/signature"
 )
 
@@ -401,6 +402,7 @@ func TestExternalSupportModifyPlanWarning(t *testing.T) {
 			AuthType: types.StringValue("no_auth"), Authorization: types.StringNull(), AuthorizationWO: types.StringNull(),
 			AuthorizationWOVersion: types.Int64Null(), BrainID: types.StringValue("proj-w"), SigningSecret: types.StringValue("s"),
 			CreatedAt: types.StringValue("t"), UpdatedAt: types.StringValue("t"), RotateWhenChanged: types.MapNull(types.StringType),
+			Timeouts: providerutil.NullTimeouts(),
 		}
 		if rotate != nil {
 			m.RotateWhenChanged, _ = types.MapValueFrom(ctx, types.StringType, rotate)
@@ -532,6 +534,7 @@ func TestExternalSupportBasicCredentialWarning(t *testing.T) {
 				AuthType: types.StringValue(AuthTypeBasic), Authorization: types.StringNull(), AuthorizationWO: types.StringNull(),
 				AuthorizationWOVersion: types.Int64Null(), BrainID: types.StringNull(), SigningSecret: types.StringNull(),
 				CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(), RotateWhenChanged: types.MapNull(types.StringType),
+				Timeouts: providerutil.NullTimeouts(),
 			}
 			if c.attr == "authorization" {
 				m.Authorization = types.StringValue(c.value)

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jelou"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 // The mapping rules of integrationModelFrom and withUnreturned, checked
@@ -62,6 +63,7 @@ func mapPlan() externalSupportResourceModel {
 		SigningSecret:          types.StringUnknown(),
 		CreatedAt:              types.StringUnknown(),
 		UpdatedAt:              types.StringUnknown(),
+		Timeouts:               providerutil.NullTimeouts(),
 	}
 }
 
@@ -80,6 +82,7 @@ func mapState() externalSupportResourceModel {
 		SigningSecret:          types.StringValue("secret-from-create"),
 		CreatedAt:              types.StringValue(mapCreated),
 		UpdatedAt:              types.StringValue(mapCreated),
+		Timeouts:               providerutil.NullTimeouts(),
 	}
 }
 
@@ -90,6 +93,7 @@ func importedState() externalSupportResourceModel {
 		AuthType: types.StringNull(), Authorization: types.StringNull(), AuthorizationWO: types.StringNull(),
 		AuthorizationWOVersion: types.Int64Null(), RotateWhenChanged: types.MapNull(types.StringType),
 		BrainID: types.StringNull(), SigningSecret: types.StringNull(), CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(),
+		Timeouts: providerutil.NullTimeouts(),
 	}
 }
 

@@ -34,6 +34,8 @@ const (
 	EnvBaseURL        = "JELOU_BASE_URL"
 	EnvMaxRetries     = "JELOU_MAX_RETRIES"
 	EnvRequestTimeout = "JELOU_REQUEST_TIMEOUT"
+	// EnvMaxRequestsPerSecond caps the requests per second (max_requests_per_second).
+	EnvMaxRequestsPerSecond = "JELOU_MAX_REQUESTS_PER_SECOND"
 )
 
 var (
@@ -47,12 +49,13 @@ type jelouProvider struct {
 }
 
 type jelouProviderModel struct {
-	APIKey         types.String `tfsdk:"api_key"`
-	ClientID       types.String `tfsdk:"client_id"`
-	ClientSecret   types.String `tfsdk:"client_secret"`
-	BaseURL        types.String `tfsdk:"base_url"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	APIKey               types.String  `tfsdk:"api_key"`
+	ClientID             types.String  `tfsdk:"client_id"`
+	ClientSecret         types.String  `tfsdk:"client_secret"`
+	BaseURL              types.String  `tfsdk:"base_url"`
+	MaxRetries           types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout       types.String  `tfsdk:"request_timeout"`
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 // apiErrors words the API error diagnostics of every jelou type.
@@ -112,8 +115,9 @@ func (p *jelouProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:   true,
 				Validators: []validator.String{providerutil.BaseURLValidator()},
 			},
-			providerutil.AttrMaxRetries:     providerutil.MaxRetriesAttribute(EnvMaxRetries),
-			providerutil.AttrRequestTimeout: providerutil.RequestTimeoutAttribute(EnvRequestTimeout),
+			providerutil.AttrMaxRetries:           providerutil.MaxRetriesAttribute(EnvMaxRetries),
+			providerutil.AttrRequestTimeout:       providerutil.RequestTimeoutAttribute(EnvRequestTimeout),
+			providerutil.AttrMaxRequestsPerSecond: providerutil.MaxRequestsPerSecondAttribute(EnvMaxRequestsPerSecond),
 		},
 	}
 }
@@ -135,19 +139,21 @@ func (p *jelouProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	transportSettings, ok := providerutil.TransportSettings{
 		Provider: "jelou", Label: "Jelou", MaxRetries: cfg.MaxRetries, RequestTimeout: cfg.RequestTimeout,
 		EnvMaxRetries: EnvMaxRetries, EnvRequestTimeout: EnvRequestTimeout,
+		MaxRequestsPerSecond: cfg.MaxRequestsPerSecond, EnvMaxRequestsPerSecond: EnvMaxRequestsPerSecond,
 	}.Resolve(&resp.Diagnostics)
 	if !ok {
 		return
 	}
 
 	clientCfg := jelou.Config{
-		BaseURL:      DefaultBaseURL,
-		APIKey:       apiKey.Value(),
-		ClientID:     clientID.Value(),
-		ClientSecret: clientSecret.Value(),
-		UserAgent:    "terraform-provider-jelou/" + p.version,
-		HTTPClient:   transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("Jelou"))),
-		MaxRetries:   transportSettings.TransportMaxRetries(),
+		BaseURL:              DefaultBaseURL,
+		APIKey:               apiKey.Value(),
+		ClientID:             clientID.Value(),
+		ClientSecret:         clientSecret.Value(),
+		UserAgent:            "terraform-provider-jelou/" + p.version,
+		HTTPClient:           transport.NewHTTPClient(transportSettings.HTTPOptions("Jelou")),
+		MaxRequestsPerSecond: transportSettings.MaxRequestsPerSecond,
+		MaxRetries:           transportSettings.TransportMaxRetries(),
 	}
 	if baseURL.IsSet() {
 		clientCfg.BaseURL = baseURL.Value()

@@ -41,6 +41,9 @@ type Config struct {
 	APIKey     string       // office API key, sent as x-jurichat-api-key
 	UserAgent  string       // "terraform-provider-jurichat/<version>"
 	HTTPClient *http.Client // nil: transport.NewHTTPClient defaults
+	// MaxRequestsPerSecond caps the credential's shared pace (see
+	// transport.SharedPace); 0: no cap, the pace learns the limit.
+	MaxRequestsPerSecond float64
 	// MaxRetries bounds how many times CreateWebhook sends a create again
 	// after proving that one whose answer was lost stored nothing; the same
 	// setting, with the same meaning, as transport.Options.MaxRetries (0:
@@ -95,6 +98,9 @@ func NewClient(cfg Config) (*Client, error) {
 		r.Redact = []string{key}
 	}
 	r.ErrorMessage = errorMessage
+	// One pace per credential and API host for the whole process: every
+	// resource, data source, list resource and action slows down together.
+	r.Pace = transport.SharedPace(r, cfg.MaxRequestsPerSecond)
 	return &Client{r: r, resends: transport.ResendBudget(cfg.MaxRetries), authMode: credentialModes[mode].ID}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/internal/jurichat"
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/providerutil"
 )
 
 func stringMap(m map[string]string) types.Map {
@@ -105,6 +106,7 @@ func webhookModel(t *testing.T, name, description string, events []string, heade
 	m := webhookResourceModel{
 		Name: types.StringValue(name), URL: types.StringValue("https://a.example.com"), Events: set,
 		Description: types.StringNull(), IsActive: types.BoolValue(active), Headers: types.MapNull(types.StringType),
+		Timeouts: providerutil.NullTimeouts(),
 	}
 	if description != "" {
 		m.Description = types.StringValue(description)
@@ -302,7 +304,7 @@ func TestWebhookMappingImportAndList(t *testing.T) {
 		ID: types.StringValue("w1"), OfficeID: types.StringNull(), Name: types.StringNull(), URL: types.StringNull(),
 		Events: types.SetNull(types.StringType), Description: types.StringNull(), IsActive: types.BoolNull(),
 		Headers: types.MapNull(types.StringType), Secret: types.StringNull(), Rotate: types.MapNull(types.StringType),
-		CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(),
+		CreatedAt: types.StringNull(), UpdatedAt: types.StringNull(), Timeouts: providerutil.NullTimeouts(),
 	}
 	want := hookState(t)
 	want.Rotate, want.UpdatedAt = types.MapNull(types.StringType), types.StringValue(hookUpdated)

@@ -37,6 +37,8 @@ const (
 	EnvBaseURL        = "JURICHAT_BASE_URL"
 	EnvMaxRetries     = "JURICHAT_MAX_RETRIES"
 	EnvRequestTimeout = "JURICHAT_REQUEST_TIMEOUT"
+	// EnvMaxRequestsPerSecond caps the requests per second (max_requests_per_second).
+	EnvMaxRequestsPerSecond = "JURICHAT_MAX_REQUESTS_PER_SECOND"
 )
 
 var (
@@ -52,11 +54,12 @@ type jurichatProvider struct {
 }
 
 type jurichatProviderModel struct {
-	Token          types.String `tfsdk:"token"`
-	APIKey         types.String `tfsdk:"api_key"`
-	BaseURL        types.String `tfsdk:"base_url"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	Token                types.String  `tfsdk:"token"`
+	APIKey               types.String  `tfsdk:"api_key"`
+	BaseURL              types.String  `tfsdk:"base_url"`
+	MaxRetries           types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout       types.String  `tfsdk:"request_timeout"`
+	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 // apiErrors words the API error diagnostics of every jurichat type.
@@ -115,8 +118,9 @@ func (p *jurichatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:   true,
 				Validators: []validator.String{providerutil.BaseURLValidator()},
 			},
-			providerutil.AttrMaxRetries:     providerutil.MaxRetriesAttribute(EnvMaxRetries),
-			providerutil.AttrRequestTimeout: providerutil.RequestTimeoutAttribute(EnvRequestTimeout),
+			providerutil.AttrMaxRetries:           providerutil.MaxRetriesAttribute(EnvMaxRetries),
+			providerutil.AttrRequestTimeout:       providerutil.RequestTimeoutAttribute(EnvRequestTimeout),
+			providerutil.AttrMaxRequestsPerSecond: providerutil.MaxRequestsPerSecondAttribute(EnvMaxRequestsPerSecond),
 		},
 	}
 }
@@ -137,18 +141,20 @@ func (p *jurichatProvider) Configure(ctx context.Context, req provider.Configure
 	transportSettings, ok := providerutil.TransportSettings{
 		Provider: "jurichat", Label: "JuriChat", MaxRetries: cfg.MaxRetries, RequestTimeout: cfg.RequestTimeout,
 		EnvMaxRetries: EnvMaxRetries, EnvRequestTimeout: EnvRequestTimeout,
+		MaxRequestsPerSecond: cfg.MaxRequestsPerSecond, EnvMaxRequestsPerSecond: EnvMaxRequestsPerSecond,
 	}.Resolve(&resp.Diagnostics)
 	if !ok {
 		return
 	}
 
 	clientCfg := jurichat.Config{
-		BaseURL:    DefaultBaseURL,
-		Token:      token.Value(),
-		APIKey:     apiKey.Value(),
-		UserAgent:  "terraform-provider-jurichat/" + p.version,
-		HTTPClient: transport.NewHTTPClient(transportSettings.HTTPOptions(providerutil.RetryLogger("JuriChat"))),
-		MaxRetries: transportSettings.TransportMaxRetries(),
+		BaseURL:              DefaultBaseURL,
+		Token:                token.Value(),
+		APIKey:               apiKey.Value(),
+		UserAgent:            "terraform-provider-jurichat/" + p.version,
+		HTTPClient:           transport.NewHTTPClient(transportSettings.HTTPOptions("JuriChat")),
+		MaxRequestsPerSecond: transportSettings.MaxRequestsPerSecond,
+		MaxRetries:           transportSettings.TransportMaxRetries(),
 	}
 	if baseURL.IsSet() {
 		clientCfg.BaseURL = baseURL.Value()

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -39,18 +41,19 @@ type webhookResource struct {
 }
 
 type webhookResourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	OfficeID    types.String `tfsdk:"office_id"`
-	Name        types.String `tfsdk:"name"`
-	URL         types.String `tfsdk:"url"`
-	Events      types.Set    `tfsdk:"events"`
-	Description types.String `tfsdk:"description"`
-	IsActive    types.Bool   `tfsdk:"is_active"`
-	Headers     types.Map    `tfsdk:"headers"`
-	Secret      types.String `tfsdk:"secret"`
-	Rotate      types.Map    `tfsdk:"rotate_when_changed"`
-	CreatedAt   types.String `tfsdk:"created_at"`
-	UpdatedAt   types.String `tfsdk:"updated_at"`
+	ID          types.String   `tfsdk:"id"`
+	OfficeID    types.String   `tfsdk:"office_id"`
+	Name        types.String   `tfsdk:"name"`
+	URL         types.String   `tfsdk:"url"`
+	Events      types.Set      `tfsdk:"events"`
+	Description types.String   `tfsdk:"description"`
+	IsActive    types.Bool     `tfsdk:"is_active"`
+	Headers     types.Map      `tfsdk:"headers"`
+	Secret      types.String   `tfsdk:"secret"`
+	Rotate      types.Map      `tfsdk:"rotate_when_changed"`
+	CreatedAt   types.String   `tfsdk:"created_at"`
+	UpdatedAt   types.String   `tfsdk:"updated_at"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 // What Create, Read (refresh and import), Update and the list resource leave
@@ -76,6 +79,7 @@ func webhookModelFrom(ctx context.Context, in *jurichat.Webhook) (webhookResourc
 		Rotate:      types.MapNull(types.StringType),
 		CreatedAt:   stringOrNull(in.CreatedAt),
 		UpdatedAt:   stringOrNull(in.UpdatedAt),
+		Timeouts:    providerutil.NullTimeouts(),
 	}, diags
 }
 
@@ -97,6 +101,13 @@ func (m webhookResourceModel) withUnreturned(state, plan *webhookResourceModel) 
 	prior := webhookResourceModel{}
 	if state != nil {
 		prior = *state
+	}
+	// timeouts: the configuration's (plan), else the state's; never the API's.
+	switch {
+	case plan != nil:
+		m.Timeouts = plan.Timeouts
+	case state != nil:
+		m.Timeouts = providerutil.TimeoutsOrNull(state.Timeouts)
 	}
 	switch {
 	case plan != nil:
@@ -150,7 +161,7 @@ func (r *webhookResource) Metadata(_ context.Context, req resource.MetadataReque
 	resp.TypeName = req.ProviderTypeName + "_webhook"
 }
 
-func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *webhookResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A JuriChat webhook: JuriChat delivers the subscribed `events` of the office to `url` " +
 			"as JSON, signed with `X-JuriChat-Signature: sha256=<HMAC-SHA256 of the body>` under `secret`, with " +
@@ -260,6 +271,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 			},
 		},
+		Blocks: map[string]schema.Block{providerutil.AttrTimeouts: providerutil.TimeoutsBlock(ctx)},
 	}
 }
 
@@ -399,10 +411,13 @@ func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
+	ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, plan.Timeouts, providerutil.OpCreate)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
 	tflog.Debug(ctx, "Creating JuriChat webhook", map[string]any{"name": body.Name, "events": body.Events, "header_count": len(body.Headers)})
 	hook, err := r.data.client.CreateWebhook(ctx, body)
 	if err != nil {
-		addCreateError(&resp.Diagnostics, body.Name, err)
+		addCreateError(&resp.Diagnostics, body.Name, err, webhookBudget(providerutil.OpCreate, budget))
 		return
 	}
 	if rec := hook.Recovery; rec != nil {
@@ -460,6 +475,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// removes the resource.
 	resp.Diagnostics.Append(setWebhookIdentity(ctx, resp.Identity, state.ID)...)
 	id := state.ID.ValueString()
+	ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, state.Timeouts, providerutil.OpRead)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
 	hook, err := r.data.client.GetWebhook(ctx, id)
 	if errors.Is(err, jurichat.ErrNotFound) {
 		resp.Diagnostics.AddWarning("JuriChat Webhook Not Found",
@@ -469,7 +487,9 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		apiErrors.AddError(&resp.Diagnostics, readFailure(id), err, "")
+		f := readFailure(id)
+		f.Budget = webhookBudget(providerutil.OpRead, budget)
+		apiErrors.AddError(&resp.Diagnostics, f, err, "")
 		return
 	}
 
@@ -496,10 +516,14 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 	updated := &jurichat.Webhook{} // nothing to send: JuriChat says nothing new
 	if len(changed) > 0 {
 		tflog.Debug(ctx, "Updating JuriChat webhook", map[string]any{"id": id, "changed": changed})
+		ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, plan.Timeouts, providerutil.OpUpdate)
+		defer cancel()
+		resp.Diagnostics.Append(diags...)
 		hook, err := r.data.client.UpdateWebhook(ctx, id, body)
 		if err != nil {
 			apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{Summary: "Error Updating JuriChat Webhook",
-				Action: fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", "))}, err,
+				Action: fmt.Sprintf("Updating webhook %s (%s)", id, strings.Join(changed, ", ")),
+				Budget: webhookBudget(providerutil.OpUpdate, budget)}, err,
 				apiErrors.UpdateNext("webhook", err, "Nothing was changed in the state; fix the cause and run terraform apply again.", ""))
 			return
 		}
@@ -567,11 +591,15 @@ func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 
 	id := state.ID.ValueString()
+	ctx, budget, cancel, diags := providerutil.WithTimeout(ctx, state.Timeouts, providerutil.OpDelete)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
 	tflog.Debug(ctx, "Deleting JuriChat webhook", map[string]any{"id": id})
 	err := r.data.client.DeleteWebhook(ctx, id)
 	if err != nil && !errors.Is(err, jurichat.ErrNotFound) {
 		apiErrors.AddError(&resp.Diagnostics, providerutil.Failure{Summary: "Error Deleting JuriChat Webhook",
-			Action: fmt.Sprintf("Deleting webhook %s", id)}, err, providerutil.DeleteNext("webhook"))
+			Action: fmt.Sprintf("Deleting webhook %s", id), Budget: webhookBudget(providerutil.OpDelete, budget)}, err,
+			providerutil.DeleteNext("webhook"))
 	}
 }
 
@@ -603,9 +631,9 @@ func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportSt
 // addCreateError turns a failed create into a diagnostic: several webhooks
 // matching a create whose answer was lost, a create whose outcome could not
 // be settled, or any other failure, each with its next step.
-func addCreateError(diags *diag.Diagnostics, name string, err error) {
+func addCreateError(diags *diag.Diagnostics, name string, err error, budget string) {
 	failure := func(summary string) providerutil.Failure {
-		return providerutil.Failure{Summary: summary, Action: fmt.Sprintf("Creating the webhook %q", name)}
+		return providerutil.Failure{Summary: summary, Action: fmt.Sprintf("Creating the webhook %q", name), Budget: budget}
 	}
 	var ambiguous *jurichat.AmbiguousCreateError
 	var recovery *jurichat.CreateRecoveryError
@@ -644,6 +672,11 @@ func addCreateError(diags *diag.Diagnostics, name string, err error) {
 // data source alike; listFailure a failed listing of the office's webhooks.
 func readFailure(id string) providerutil.Failure {
 	return providerutil.Failure{Summary: "Error Reading JuriChat Webhook", Action: fmt.Sprintf("Reading webhook %s", id)}
+}
+
+// webhookBudget names the setting that raises the resource's budget for op.
+func webhookBudget(op providerutil.Operation, budget time.Duration) string {
+	return providerutil.BudgetHint("jurichat_webhook", op, budget)
 }
 
 var listFailure = providerutil.Failure{Summary: "Error Listing JuriChat Webhooks", Action: "Listing the office's webhooks"}

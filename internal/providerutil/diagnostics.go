@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -39,6 +40,10 @@ type Failure struct {
 	Summary string // e.g. "Error Updating JuriChat Webhook"
 	Action  string // e.g. "Updating webhook 1a2b (url)"; the detail starts "<Action> failed"
 	Scope   string // what the call was for, handed to Vendor.Refused; may be empty
+	// Budget names the setting that raises the operation's time budget
+	// (BudgetHint), said when throttling spent it; "" for operations without
+	// a timeouts block, whose budget is transport.DefaultThrottleBudget.
+	Budget string
 }
 
 // AddError adds the error diagnostic for f failing with err: what failed,
@@ -60,7 +65,7 @@ func (v Vendor) AddSettledError(diags *diag.Diagnostics, f Failure, cause, err e
 // Detail is the detail AddError adds, for a caller that reports it another
 // way (an attribute error, a longer text).
 func (v Vendor) Detail(f Failure, err error, next string) string {
-	d, credentialsSaid := v.failed(f.Action, err, true)
+	d, credentialsSaid := v.failed(f.Action, f.Budget, err, true)
 	if errors.Is(err, transport.ErrUnauthorized) {
 		d = v.withCredentials(d, f.Scope, !credentialsSaid)
 	}
@@ -69,7 +74,7 @@ func (v Vendor) Detail(f Failure, err error, next string) string {
 
 // SettledDetail is the detail AddSettledError adds.
 func (v Vendor) SettledDetail(f Failure, cause, err error, next string) string {
-	failed, _ := v.failed(f.Action, cause, false)
+	failed, _ := v.failed(f.Action, f.Budget, cause, false)
 	d := paragraphs(failed, next)
 	if errors.Is(err, transport.ErrUnauthorized) {
 		d = v.withCredentials(d, f.Scope, true)
@@ -129,7 +134,7 @@ const RetryNext = "Check the configuration and run terraform apply again."
 
 // failed words what failed and why, with the status hint when hints is
 // true; credentialsSaid reports whether that hint was the credentials step.
-func (v Vendor) failed(action string, err error, hints bool) (_ string, credentialsSaid bool) {
+func (v Vendor) failed(action, budget string, err error, hints bool) (_ string, credentialsSaid bool) {
 	var b strings.Builder
 	b.WriteString(action)
 	b.WriteString(" failed")
@@ -150,6 +155,9 @@ func (v Vendor) failed(action string, err error, hints bool) (_ string, credenti
 		case apiErr.StatusCode == http.StatusNotFound && apiErr.NoRoute:
 			b.WriteString("\n\nThe server has no such route, which says nothing about the object. Check that " +
 				v.BaseURL + " points at the API: the provider called " + apiErr.Called() + ".")
+		case apiErr.Throttling != nil:
+			b.WriteString("\n\n")
+			b.WriteString(throttledHint(*apiErr.Throttling, budget))
 		case hints:
 			if hint := v.statusHint(apiErr.StatusCode); hint != "" {
 				b.WriteString("\n\n")
@@ -160,10 +168,29 @@ func (v Vendor) failed(action string, err error, hints bool) (_ string, credenti
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		fmt.Fprintf(&b, ": the API host %q does not resolve (no such host).\n\nCheck %s: it names the host "+
 			"the provider calls, and that host must resolve from this machine.", dnsErr.Name, v.BaseURL)
+	case errors.Is(err, transport.ErrThrottleBudget):
+		fmt.Fprintf(&b, ": %s.\n\n%s", strings.TrimSuffix(err.Error(), "."), budgetStep(budget))
 	default:
 		fmt.Fprintf(&b, ": %s.", strings.TrimSuffix(err.Error(), "."))
 	}
 	return b.String(), credentialsSaid
+}
+
+// throttledHint says how long throttling held the operation and what
+// raises its budget.
+func throttledHint(s transport.ThrottleSummary, budget string) string {
+	return fmt.Sprintf("The API throttled this operation until its time budget was spent: it waited %s in all, "+
+		"and %d answers were HTTP 429 Too Many Requests (or 503 with Retry-After). Pipelines sharing the "+
+		"credential share its rate limit. %s", s.Waited.Round(time.Second), s.Answers, budgetStep(budget))
+}
+
+func budgetStep(budget string) string {
+	if budget != "" {
+		return budget
+	}
+	return "Data sources, list resources, ephemeral resources and actions wait at most " +
+		budgetString(transport.DefaultThrottleBudget) + " per request on throttling; run the command again later, " +
+		"or lower the pace of the pipelines sharing the credential (max_requests_per_second)."
 }
 
 func (v Vendor) statusHint(status int) string {

@@ -6,13 +6,17 @@ package providerutil
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/transport"
 )
 
 // Setting is one provider argument that can also come from an environment
@@ -92,6 +96,27 @@ func RetryLogger(vendor string) func(ctx context.Context, method, reqPath string
 			fields["error"] = err.Error()
 		}
 		tflog.Warn(ctx, "Retrying "+vendor+" API request", fields)
+	}
+}
+
+// ThrottleLogger returns the transport's OnThrottle hook for a vendor: a
+// debug line per throttling answer waited out (the benchmark counts them),
+// and a warning once the operation has waited long (transport.LongThrottleWait,
+// then every transport.LongThrottleEvery), saying how long, how many answers
+// were throttling and which setting bounds the waiting. No credential.
+func ThrottleLogger(vendor string) func(ctx context.Context, e transport.ThrottleEvent) {
+	return func(ctx context.Context, e transport.ThrottleEvent) {
+		fields := map[string]any{"method": e.Method, "path": e.Path, "status": e.Status,
+			"wait": e.Wait.Round(time.Millisecond).String(), "waited": e.Waited.Round(time.Second).String(),
+			"throttled_answers": e.Answers, "pace_requests_per_second": math.Round(e.Rate*100) / 100}
+		if !e.Long {
+			tflog.Debug(ctx, "Waiting out "+vendor+" API throttling", fields)
+			return
+		}
+		tflog.Warn(ctx, fmt.Sprintf("The %s API has been throttling this operation for %s (%d answers were HTTP %d); "+
+			"still waiting, within the resource's timeouts (or %s for data sources, list resources, ephemeral resources "+
+			"and actions). Pipelines sharing the credential share its rate limit.",
+			vendor, e.Waited.Round(time.Second), e.Answers, e.Status, transport.DefaultThrottleBudget), fields)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,17 +30,37 @@ const (
 
 // Attribute names of the transport settings, the same in both providers.
 const (
-	AttrMaxRetries     = "max_retries"
-	AttrRequestTimeout = "request_timeout"
+	AttrMaxRetries           = "max_retries"
+	AttrRequestTimeout       = "request_timeout"
+	AttrMaxRequestsPerSecond = "max_requests_per_second"
 )
+
+// MaxMaxRequestsPerSecond bounds max_requests_per_second (a typo's guard).
+const MaxMaxRequestsPerSecond = 10000
+
+// MaxRequestsPerSecondAttribute is the provider schema attribute
+// max_requests_per_second; envVar is the vendor's variable.
+func MaxRequestsPerSecondAttribute(envVar string) schema.Float64Attribute {
+	return schema.Float64Attribute{
+		MarkdownDescription: fmt.Sprintf("The most API requests per second this provider sends with its credential, "+
+			"for teams that know their rate limit (neither vendor documents one). Unset, the provider learns the "+
+			"limit: every resource, data source and action sharing the credential in one run slows down together "+
+			"on the first `429` answer and speeds up again as answers succeed. Between 0.1 and %d. Can also be set "+
+			"with the `%s` environment variable. Pipelines running at once share the vendor's limit: set each to "+
+			"its share.", MaxMaxRequestsPerSecond, envVar),
+		Optional:   true,
+		Validators: []validator.Float64{float64validator.Between(0.1, MaxMaxRequestsPerSecond)},
+	}
+}
 
 // MaxRetriesAttribute is the provider schema attribute max_retries; envVar is
 // the vendor's variable (e.g. JELOU_MAX_RETRIES).
 func MaxRetriesAttribute(envVar string) schema.Int64Attribute {
 	return schema.Int64Attribute{
-		MarkdownDescription: fmt.Sprintf("How many times a failed API request is retried: after `429`, `502`, `503` and `504` "+
-			"answers (`500` too for reads and deletes) and connection failures, with exponential backoff and jitter, honouring `Retry-After`. Between 0 "+
-			"(no retries) and %d; defaults to %d. Can also be set with the `%s` environment variable. A create is never "+
+		MarkdownDescription: fmt.Sprintf("How many times a failed API request is retried: after `502`, `504` and `503` "+
+			"(without `Retry-After`) answers (`500` too for reads and deletes) and connection failures, with exponential backoff and "+
+			"jitter. Throttling (`429`, or `503` with `Retry-After`) does not count: it is waited out within the resource's "+
+			"`timeouts`. Between 0 (no retries) and %d; defaults to %d. Can also be set with the `%s` environment variable. A create is never "+
 			"sent again blindly once it may have reached the API: the provider first reads back what it stored (see the "+
 			"guide *Retries and interrupted creates*), and the creates it then sends again count against this number too.",
 			MaxMaxRetries, DefaultMaxRetries, envVar),
@@ -125,12 +146,16 @@ type TransportSettings struct {
 	RequestTimeout    types.String
 	EnvMaxRetries     string // e.g. JELOU_MAX_RETRIES
 	EnvRequestTimeout string // e.g. JELOU_REQUEST_TIMEOUT
+
+	MaxRequestsPerSecond    types.Float64
+	EnvMaxRequestsPerSecond string // e.g. JELOU_MAX_REQUESTS_PER_SECOND
 }
 
 // ResolvedTransport is what TransportSettings resolve to.
 type ResolvedTransport struct {
-	MaxRetries     int           // 0 to MaxMaxRetries; 0 means no retries
-	RequestTimeout time.Duration // per attempt
+	MaxRetries           int           // 0 to MaxMaxRetries; 0 means no retries
+	RequestTimeout       time.Duration // per attempt
+	MaxRequestsPerSecond float64       // 0: none (learned)
 }
 
 // Resolve reads the settings: the configured value, else the environment
@@ -194,6 +219,27 @@ func (s TransportSettings) Resolve(diags *diag.Diagnostics) (ResolvedTransport, 
 			}
 		}
 	}
+
+	switch {
+	case s.MaxRequestsPerSecond.IsUnknown():
+		unknown(AttrMaxRequestsPerSecond, "Max Requests Per Second", s.EnvMaxRequestsPerSecond)
+	case !s.MaxRequestsPerSecond.IsNull():
+		out.MaxRequestsPerSecond = min(max(s.MaxRequestsPerSecond.ValueFloat64(), 0.1), MaxMaxRequestsPerSecond) // validated at plan time
+	case s.EnvMaxRequestsPerSecond != "":
+		if v := strings.TrimSpace(os.Getenv(s.EnvMaxRequestsPerSecond)); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0.1 || f > MaxMaxRequestsPerSecond {
+				ok = false
+				diags.AddError("Invalid "+s.EnvMaxRequestsPerSecond+" Environment Variable",
+					fmt.Sprintf("The %s environment variable is %q, which is not a number between 0.1 and %d. "+
+						"Set it to the most requests per second the provider may send, or unset it to let the "+
+						"provider learn the rate limit; the provider's %s argument takes precedence over it.",
+						s.EnvMaxRequestsPerSecond, v, MaxMaxRequestsPerSecond, AttrMaxRequestsPerSecond))
+			} else {
+				out.MaxRequestsPerSecond = f
+			}
+		}
+	}
 	return out, ok
 }
 
@@ -208,7 +254,9 @@ func (r ResolvedTransport) TransportMaxRetries() int {
 }
 
 // HTTPOptions returns the transport options for these settings, reporting
-// retries through onRetry.
-func (r ResolvedTransport) HTTPOptions(onRetry func(ctx context.Context, method, reqPath string, attempt int, status int, err error)) transport.Options {
-	return transport.Options{MaxRetries: r.TransportMaxRetries(), RequestTimeout: r.RequestTimeout, OnRetry: onRetry}
+// retries and throttling through the vendor's loggers (RetryLogger,
+// ThrottleLogger).
+func (r ResolvedTransport) HTTPOptions(vendor string) transport.Options {
+	return transport.Options{MaxRetries: r.TransportMaxRetries(), RequestTimeout: r.RequestTimeout,
+		OnRetry: RetryLogger(vendor), OnThrottle: ThrottleLogger(vendor)}
 }

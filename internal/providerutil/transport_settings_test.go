@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -97,7 +98,7 @@ func TestResolveTransportSettings(t *testing.T) {
 			if got != c.want || got.TransportMaxRetries() != c.wantTransport {
 				t.Errorf("got %+v (transport %d), want %+v (transport %d)", got, got.TransportMaxRetries(), c.want, c.wantTransport)
 			}
-			o := got.HTTPOptions(nil)
+			o := got.HTTPOptions("Test")
 			if o.MaxRetries != c.wantTransport || o.RequestTimeout != c.want.RequestTimeout {
 				t.Errorf("HTTPOptions %+v", o)
 			}
@@ -161,5 +162,64 @@ func TestImportInstructions(t *testing.T) {
 		"  import {\n    to = jelou_external_support.<name>\n    id = \"proj-1\"\n  }"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestResolveMaxRequestsPerSecond(t *testing.T) {
+	const env = "TEST_PROVIDER_MAX_REQUESTS_PER_SECOND"
+	base := func(v types.Float64) TransportSettings {
+		s := settings(types.Int64Null(), types.StringNull())
+		s.MaxRequestsPerSecond, s.EnvMaxRequestsPerSecond = v, env
+		return s
+	}
+	cases := []struct {
+		name    string
+		value   types.Float64
+		env     string
+		want    float64
+		wantErr string
+	}{
+		{name: "unset: learned", value: types.Float64Null(), want: 0},
+		{name: "configured", value: types.Float64Value(12.5), env: "3", want: 12.5},
+		{name: "from the environment", value: types.Float64Null(), env: " 2.5 ", want: 2.5},
+		{name: "environment not a number", value: types.Float64Null(), env: "fast",
+			wantErr: `Invalid TEST_PROVIDER_MAX_REQUESTS_PER_SECOND Environment Variable: The TEST_PROVIDER_MAX_REQUESTS_PER_SECOND environment variable is "fast", which is not a number between 0.1 and 10000`},
+		{name: "environment zero", value: types.Float64Null(), env: "0", wantErr: `is "0", which is not a number between 0.1`},
+		{name: "unknown", value: types.Float64Unknown(), wantErr: "Unknown Test Max Requests Per Second"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(env, tc.env)
+			var diags diag.Diagnostics
+			got, ok := base(tc.value).Resolve(&diags)
+			if tc.wantErr != "" {
+				if ok || !strings.Contains(diagText(diags), tc.wantErr) {
+					t.Errorf("ok %v, diagnostics %q, want %q", ok, diagText(diags), tc.wantErr)
+				}
+				return
+			}
+			if !ok || got.MaxRequestsPerSecond != tc.want {
+				t.Errorf("got %v (ok %v, %s), want %v", got.MaxRequestsPerSecond, ok, diagText(diags), tc.want)
+			}
+		})
+	}
+}
+
+func TestWithTimeoutDefaultsAndBudgetHint(t *testing.T) {
+	ctx, d, cancel, diags := WithTimeout(context.Background(), timeouts.Value{}, OpCreate)
+	defer cancel()
+	if diags.HasError() || d != DefaultCreateTimeout {
+		t.Fatalf("unset timeouts: budget %v, %v", d, diags)
+	}
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > DefaultCreateTimeout {
+		t.Errorf("deadline %v", dl)
+	}
+	_, d, cancel2, _ := WithTimeout(context.Background(), NullTimeouts(), OpRead)
+	defer cancel2()
+	if d != DefaultReadTimeout {
+		t.Errorf("read budget %v", d)
+	}
+	if h := BudgetHint("jurichat_webhook", OpCreate, 20*time.Minute); !strings.Contains(h, `timeouts { create = "40m" } (now 20m)`) {
+		t.Errorf("hint %q", h)
 	}
 }

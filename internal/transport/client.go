@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/ratelimit"
 )
 
 // Defaults used by NewHTTPClient for zero-valued Options fields.
@@ -21,6 +24,14 @@ const (
 	DefaultRetryWaitMin   = 1 * time.Second
 	DefaultRetryWaitMax   = 60 * time.Second
 	DefaultRequestTimeout = 60 * time.Second
+	// DefaultThrottleBudget bounds the waiting on throttling of a request
+	// whose context has no deadline (an operation without a timeouts block).
+	DefaultThrottleBudget = 5 * time.Minute
+	// LongThrottleWait is when an operation's waiting on throttling is first
+	// reported as long (ThrottleEvent.Long), and then every
+	// LongThrottleEvery more.
+	LongThrottleWait  = 30 * time.Second
+	LongThrottleEvery = time.Minute
 )
 
 // Options configures NewHTTPClient. The zero value gives the defaults.
@@ -44,19 +55,43 @@ type Options struct {
 	// "/platform/v1/external-support/p1") without query; no header or body
 	// is ever passed.
 	OnRetry func(ctx context.Context, method, path string, attempt int, status int, err error)
+	// OnThrottle, when set, is called for each throttling answer the
+	// request will wait out, before the wait. Like OnRetry it carries no
+	// header or body.
+	OnThrottle func(ctx context.Context, e ThrottleEvent)
+	// ThrottleBudget bounds the waiting on throttling of a request whose
+	// context has no deadline; 0 means DefaultThrottleBudget. With a
+	// deadline, the deadline is the budget.
+	ThrottleBudget time.Duration
 	// Transport is the RoundTripper each attempt goes through; nil means a
 	// pooled transport honouring the proxy environment variables. Tests use
 	// it to inject failures.
 	Transport http.RoundTripper
 }
 
-// NewHTTPClient returns an *http.Client that retries on 429, 502, 503, 504
-// (and 500 for idempotent requests) and connection failures, at most
-// MaxRetries times, with exponential backoff and jitter between
-// RetryWaitMin and RetryWaitMax. It honours
-// Retry-After (seconds or an HTTP date): the retry waits exactly that long,
-// and a Retry-After longer than RetryWaitMax ends the retries instead of
-// being cut short. The request context cancels an attempt or a wait at once.
+// NewHTTPClient returns an *http.Client that waits out throttling and
+// retries errors.
+//
+// Throttling — a 429, or a 503 with Retry-After — means "not yet": the
+// server did not act, so the request (any method) is sent again after
+// Retry-After (seconds or an HTTP date) plus up to a quarter more of jitter,
+// or without one after an exponential backoff with jitter between
+// RetryWaitMin and RetryWaitMax, as many times as the budget allows: the
+// context's deadline (a resource's timeouts), else ThrottleBudget from the
+// request's start. It does not count against MaxRetries. When the next wait
+// would end past the budget, the throttling answer goes to the caller, and
+// Requester.Do reports the waiting in APIError.Throttling.
+//
+// Errors — 502, 504, a 503 without Retry-After (and 500 for idempotent
+// requests), connection failures — are retried at most MaxRetries times,
+// with exponential backoff and jitter between RetryWaitMin and RetryWaitMax
+// (honouring a Retry-After up to RetryWaitMax; a longer one ends the
+// retries).
+//
+// Every attempt takes its turn from the credential's shared pace (see
+// internal/ratelimit) when Requester.Do passed one in the context, and
+// reports its answer to it. The request context cancels an attempt or a
+// wait at once.
 //
 // Requests that are not idempotent (POST, PATCH, and any method other than
 // GET, HEAD, OPTIONS, TRACE, PUT and DELETE) are never resent once they may
@@ -73,8 +108,8 @@ func NewHTTPClient(o Options) *http.Client {
 	o = o.withDefaults()
 
 	rc := retryablehttp.NewClient()
-	rc.Logger = nil // retryablehttp logs to stderr by default; report only through OnRetry
-	rc.RetryMax = o.MaxRetries
+	rc.Logger = nil             // retryablehttp logs to stderr by default; report only through OnRetry
+	rc.RetryMax = math.MaxInt32 // checkRetry bounds the retries itself (MaxRetries, the throttle budget)
 	rc.RetryWaitMin = o.RetryWaitMin
 	rc.RetryWaitMax = o.RetryWaitMax
 	if o.Transport != nil {
@@ -82,21 +117,32 @@ func NewHTTPClient(o Options) *http.Client {
 	}
 	rc.HTTPClient.Timeout = o.RequestTimeout
 	rc.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		return checkRetry(ctx, resp, err, o.RetryWaitMax)
+		return checkRetry(ctx, resp, err, o)
 	}
-	rc.Backoff = backoff
+	// checkRetry plans each wait (throttling, backoff, the pace's turn) and
+	// the hook below sleeps it, on the request's context.
+	rc.Backoff = func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
 	rc.ErrorHandler = giveUp
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, i int) {
 		st := stateFrom(req.Context())
 		if st == nil {
 			return
 		}
-		status, err := st.beginAttempt()
-		if i > 0 && o.OnRetry != nil {
-			o.OnRetry(req.Context(), st.method, st.path, i, status, err)
+		a := st.beginAttempt()
+		if i > 0 && !a.throttled && o.OnRetry != nil {
+			o.OnRetry(req.Context(), st.method, st.path, i, a.status, a.err)
+		}
+		if i > 0 && a.wait > 0 {
+			// A context that ends here fails the attempt before it is sent.
+			timer := time.NewTimer(a.wait)
+			select {
+			case <-req.Context().Done():
+			case <-timer.C:
+			}
+			timer.Stop()
 		}
 	}
-	return &http.Client{Transport: &roundTripper{rc: rc}}
+	return &http.Client{Transport: &roundTripper{rc: rc, budget: o.ThrottleBudget}}
 }
 
 func (o Options) withDefaults() Options {
@@ -121,20 +167,51 @@ func (o Options) withDefaults() Options {
 	case o.RequestTimeout < 0:
 		o.RequestTimeout = 0
 	}
+	if o.ThrottleBudget <= 0 {
+		o.ThrottleBudget = DefaultThrottleBudget
+	}
 	return o
 }
 
 // roundTripper runs each request through the retrying client, with a
 // per-request state in the context that the retry policy reads.
 type roundTripper struct {
-	rc *retryablehttp.Client
+	rc     *retryablehttp.Client
+	budget time.Duration // Options.ThrottleBudget
 }
 
 func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
 	st := &requestState{
 		method:     req.Method,
 		path:       req.URL.EscapedPath(),
 		idempotent: isIdempotent(req),
+		pace:       paceFrom(req.Context()),
+		tally:      ThrottlingFrom(req.Context()),
+		budgetEnd:  start.Add(t.budget),
+	}
+	if d, ok := req.Context().Deadline(); ok {
+		st.budgetEnd = d
+	}
+	if st.tally == nil {
+		st.tally = &Throttling{}
+	}
+	if st.pace != nil {
+		// The first attempt's turn. No turn within the budget: nothing is sent.
+		d, ok := st.pace.Reserve(start, st.budgetEnd)
+		if !ok {
+			st.tally.spend()
+			return nil, &noTurnError{tally: st.tally}
+		}
+		if d > 0 {
+			timer := time.NewTimer(d)
+			select {
+			case <-req.Context().Done():
+				timer.Stop()
+				return nil, req.Context().Err()
+			case <-timer.C:
+			}
+		}
 	}
 	ctx := context.WithValue(req.Context(), stateKey{}, st)
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
@@ -172,6 +249,14 @@ type requestState struct {
 	unknown    bool  // this attempt of a non-idempotent request may have been acted on
 	lastStatus int   // previous attempt's status, for OnRetry
 	lastErr    error // previous attempt's error, for OnRetry
+
+	pace         *ratelimit.Pace // nil: not paced
+	tally        *Throttling     // the operation's waiting on throttling
+	budgetEnd    time.Time       // no throttling wait ends after it
+	errorRetries int             // retries after errors, bounded by MaxRetries
+	throttles    int             // throttling answers to this request
+	nextWait     time.Duration   // the wait checkRetry planned, for backoff
+	throttled    bool            // the previous attempt was throttled
 }
 
 func stateFrom(ctx context.Context) *requestState {
@@ -185,13 +270,48 @@ func (s *requestState) markConnected() {
 	s.mu.Unlock()
 }
 
-// beginAttempt resets the per-attempt flags and returns the previous
-// attempt's outcome.
-func (s *requestState) beginAttempt() (int, error) {
+// attemptStart is what beginAttempt returns: the previous attempt's outcome,
+// whether it was throttled (its wait then counts as waited on throttling),
+// and the wait planned before this attempt.
+type attemptStart struct {
+	status    int
+	err       error
+	throttled bool
+	wait      time.Duration
+}
+
+// beginAttempt resets the per-attempt flags (see attemptStart).
+func (s *requestState) beginAttempt() attemptStart {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connected, s.unknown = false, false
-	return s.lastStatus, s.lastErr
+	throttled, wait := s.throttled, s.nextWait
+	if throttled {
+		s.tally.addWait(wait)
+	}
+	s.throttled, s.nextWait = false, 0
+	return attemptStart{status: s.lastStatus, err: s.lastErr, throttled: throttled, wait: wait}
+}
+
+// planWait plans the wait before the next attempt: wait, then the pace's
+// turn after it. ok is false when a throttling wait would end past the
+// budget (throttle) or the pace has no turn within it.
+func (s *requestState) planWait(wait time.Duration, throttle bool) (time.Duration, bool) {
+	now := time.Now()
+	if throttle && now.Add(wait).After(s.budgetEnd) {
+		return 0, false
+	}
+	if s.pace != nil {
+		turn, ok := s.pace.Reserve(now.Add(wait), s.budgetEnd)
+		if !ok {
+			return 0, false
+		}
+		wait += turn
+	}
+	s.mu.Lock()
+	s.nextWait, s.throttled = wait, throttle
+	s.mu.Unlock()
+	return wait, true
 }
 
 func (s *requestState) setUnknown(v bool) {
@@ -240,11 +360,12 @@ func idempotentMethod(method string) bool {
 
 // checkRetry is the retry policy (see NewHTTPClient). It also records, for
 // a request that is not idempotent, whether a failed attempt may have been
-// acted on (RoundTrip then marks the error with ErrOutcomeUnknown).
-func checkRetry(ctx context.Context, resp *http.Response, err error, maxWait time.Duration) (bool, error) {
+// acted on (RoundTrip then marks the error with ErrOutcomeUnknown), and
+// reports each answer to the pace.
+func checkRetry(ctx context.Context, resp *http.Response, err error, o Options) (bool, error) {
 	st := stateFrom(ctx)
 	if st == nil { // not from our RoundTripper: be conservative
-		st = &requestState{connected: true}
+		st = &requestState{connected: true, tally: &Throttling{}}
 	}
 	if err != nil {
 		sent := st.mayHaveBeenSent(err)
@@ -264,14 +385,30 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, maxWait tim
 		if !st.idempotent && sent {
 			return false, nil
 		}
-		st.record(0, unwrapURLError(err))
-		return true, nil
+		return st.retryError(0, unwrapURLError(err), errorBackoff(o, st.errorRetries, nil), o.MaxRetries), nil
 	}
 	st.setUnknown(false) // an answer: the caller reads its status
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		// The server did not act on the request: safe for every method.
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+	retryAfter, hasRetryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	throttled := resp.StatusCode == http.StatusTooManyRequests ||
+		(resp.StatusCode == http.StatusServiceUnavailable && hasRetryAfter)
+	// The pace learns from the answers that speak of the rate: a 429 cuts
+	// it; an answer below 500 (the server handled the request) lets it
+	// climb; a server error says nothing about the rate.
+	if st.pace != nil {
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
+			st.pace.Throttled()
+		case resp.StatusCode < 500:
+			st.pace.Succeeded()
+		}
+	}
+	switch {
+	case throttled:
+		// "Not yet": the server did not act on the request, so it is safe
+		// for every method, and it is waited out within the budget.
+	case resp.StatusCode == http.StatusServiceUnavailable:
+	case resp.StatusCode == http.StatusInternalServerError, resp.StatusCode == http.StatusBadGateway,
+		resp.StatusCode == http.StatusGatewayTimeout:
 		// The server (or a proxy it forwarded to) may have acted before
 		// failing: only a request that is safe to repeat is sent again.
 		if !st.idempotent {
@@ -283,14 +420,73 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, maxWait tim
 	if ctx.Err() != nil {
 		return false, nil //nolint:nilerr // cancelled: hand the response already received to the caller rather than retry
 	}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d > maxWait {
-		// Retrying sooner than the server asked is futile, and waiting
-		// longer than configured is not what the user wants: hand the
-		// answer (for example a 429 "retry later") to the caller.
+	if !throttled {
+		if hasRetryAfter && retryAfter > o.RetryWaitMax {
+			// Retrying sooner than the server asked is futile, and waiting
+			// longer than configured is not what the user wants: hand the
+			// answer to the caller.
+			return false, nil
+		}
+		return st.retryError(resp.StatusCode, nil, errorBackoff(o, st.errorRetries, resp), o.MaxRetries), nil
+	}
+
+	st.mu.Lock()
+	st.throttles++
+	n := st.throttles
+	st.mu.Unlock()
+	st.tally.addAnswer()
+	wait := throttleWait(o, n, retryAfter, hasRetryAfter)
+	planned, ok := st.planWait(wait, true)
+	if !ok {
+		st.tally.spend()
 		return false, nil
 	}
 	st.record(resp.StatusCode, nil)
+	if o.OnThrottle != nil {
+		e := st.tally.event(planned)
+		e.Method, e.Path, e.Status = st.method, st.path, resp.StatusCode
+		if st.pace != nil {
+			e.Rate = st.pace.Stats().Rate
+		}
+		o.OnThrottle(ctx, e)
+	}
 	return true, nil
+}
+
+// retryError decides a retry after an error (status, or err without an
+// answer): within MaxRetries, and with the pace's turn within the budget.
+func (s *requestState) retryError(status int, err error, wait time.Duration, maxRetries int) bool {
+	s.mu.Lock()
+	if s.errorRetries >= maxRetries {
+		s.mu.Unlock()
+		return false
+	}
+	s.errorRetries++
+	s.mu.Unlock()
+	if _, ok := s.planWait(wait, false); !ok {
+		return false
+	}
+	s.record(status, err)
+	return true
+}
+
+// errorBackoff is the wait before retry number n+1 after an error: the
+// server's Retry-After when it sent one (checkRetry has made sure it is
+// within RetryWaitMax), else exponential with jitter (see backoff).
+func errorBackoff(o Options, n int, resp *http.Response) time.Duration {
+	return backoff(o.RetryWaitMin, o.RetryWaitMax, n, resp)
+}
+
+// throttleWait is the wait after the n-th throttling answer to a request:
+// Retry-After plus a random quarter of it at most (at least 100ms of spread),
+// so that the callers the server turned away at once do not come back at
+// once; without Retry-After, exponential with jitter from RetryWaitMin.
+func throttleWait(o Options, n int, retryAfter time.Duration, has bool) time.Duration {
+	if has {
+		spread := max(retryAfter/4, 100*time.Millisecond)
+		return retryAfter + time.Duration(rand.Int64N(int64(spread)+1))
+	}
+	return backoff(o.RetryWaitMin, o.RetryWaitMax, n-1, nil)
 }
 
 // backoff waits per the server's Retry-After when it sent one (checkRetry has

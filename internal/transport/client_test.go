@@ -148,7 +148,10 @@ func TestRetry429WithRetryAfterThenSuccess(t *testing.T) {
 		step{status: 429, header: map[string]string{"Retry-After": "0"}, body: `{"message":"slow down"}`},
 		step{status: 200, body: `{"ok":true}`})
 	var l retryLog
-	hc := NewHTTPClient(fast(&l))
+	var th throttleLog
+	o := fast(&l)
+	o.OnThrottle = th.hook
+	hc := NewHTTPClient(o)
 	resp, body, err := send(t, hc, context.Background(), http.MethodPost, srv.URL+"/v1/things?x=1", `{"a":1}`)
 	if err != nil {
 		t.Fatal(err)
@@ -165,13 +168,16 @@ func TestRetry429WithRetryAfterThenSuccess(t *testing.T) {
 			t.Errorf("attempt %d sent body %q, want the original body", i+1, r.body)
 		}
 	}
-	calls := l.get()
-	if len(calls) != 1 {
-		t.Fatalf("OnRetry called %d times, want 1", len(calls))
+	// Throttling is reported through OnThrottle, not as a retry.
+	if calls := l.get(); len(calls) != 0 {
+		t.Errorf("OnRetry called %d times for a throttled request, want 0", len(calls))
 	}
-	c := calls[0]
-	if c.method != "POST" || c.path != "/v1/things" || c.attempt != 1 || c.status != 429 || c.err != nil {
-		t.Errorf("OnRetry got %+v", c)
+	events := th.get()
+	if len(events) != 1 {
+		t.Fatalf("OnThrottle called %d times, want 1", len(events))
+	}
+	if e := events[0]; e.Method != "POST" || e.Path != "/v1/things" || e.Status != 429 || e.Answers != 1 || e.Long {
+		t.Errorf("OnThrottle got %+v", e)
 	}
 }
 
@@ -194,16 +200,19 @@ func TestRetryAfterSecondsHonoured(t *testing.T) {
 	}
 }
 
-// A Retry-After longer than RetryWaitMax is not cut short: retrying sooner
-// than the server asked is futile, so the answer goes to the caller at once.
-func TestRetryAfterLongerThanMaxEndsRetries(t *testing.T) {
+// A throttling Retry-After (429, 503) that would end past the budget (the
+// context's deadline) is not cut short: retrying sooner than the server
+// asked is futile, so the answer goes to the caller at once.
+func TestRetryAfterBeyondBudgetEndsWaiting(t *testing.T) {
 	for _, status := range []int{429, 503} {
 		srv := newScripted(t,
 			step{status: status, header: map[string]string{"Retry-After": "120"}, body: `{"message":"come back later"}`},
 			step{status: 200})
 		var l retryLog
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		start := time.Now()
-		resp, body, err := send(t, NewHTTPClient(fast(&l)), context.Background(), http.MethodGet, srv.URL, "")
+		resp, body, err := send(t, NewHTTPClient(fast(&l)), ctx, http.MethodGet, srv.URL, "")
+		cancel()
 		if err != nil {
 			t.Fatal(err)
 		}

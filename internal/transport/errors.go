@@ -83,6 +83,10 @@ type APIError struct {
 	// APIs to an unknown path, as a wrong base URL path gives): it does not
 	// say the object is gone either, so it is not ErrNotFound.
 	NoRoute bool
+	// Throttling is set on a 429 or 503 that ended the waiting on
+	// throttling (the budget was spent): how long the operation waited and
+	// how many throttling answers it had. nil otherwise.
+	Throttling *ThrottleSummary
 }
 
 // Error returns e.g. `POST /v1/external-support/p1: HTTP 409 Conflict: Integration already exists`.

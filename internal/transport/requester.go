@@ -9,8 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
+
+	"github.com/externalsupport/terraform-provider-externalsupport/internal/ratelimit"
 )
 
 // DefaultMaxResponseBytes caps how much of a response body is read (10 MiB).
@@ -45,6 +48,32 @@ type Requester struct {
 	Redact []string
 	// MaxResponseBytes caps the body read; 0 means DefaultMaxResponseBytes.
 	MaxResponseBytes int64
+	// Pace, when set, paces every attempt of every call (see SharedPace).
+	Pace *ratelimit.Pace
+}
+
+// SharedPace returns the provider process's one pace for the credential r
+// authenticates with at r's API host (see ratelimit.Shared): every client
+// built with the same credential shares it. Call it once Authenticate is
+// set. capRPS > 0 caps the pace's rate (requests per second).
+func SharedPace(r *Requester, capRPS float64) *ratelimit.Pace {
+	h := http.Header{}
+	if r.Authenticate != nil {
+		r.Authenticate(h)
+	}
+	parts := []string{r.Service}
+	if r.BaseURL != nil {
+		parts = append(parts, r.BaseURL.Scheme, r.BaseURL.Host)
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, k, strings.Join(h[k], "\x00"))
+	}
+	return ratelimit.Shared(capRPS, parts...)
 }
 
 // Response is a 2xx answer, its body read in full.
@@ -108,6 +137,11 @@ func (r *Requester) Do(ctx context.Context, method, path string, query url.Value
 	if hc == nil {
 		hc = defaultClient()
 	}
+	ctx = WithThrottling(ctx)
+	if r.Pace != nil {
+		ctx = withPace(ctx, r.Pace)
+	}
+	req = req.WithContext(ctx)
 	resp, err := hc.Do(req)
 	if err != nil {
 		var uerr *url.Error
@@ -133,7 +167,13 @@ func (r *Requester) Do(ctx context.Context, method, path string, query url.Value
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// A truncated or partly read error body still yields a message.
 		message := redact(MessageFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), data, r.ErrorMessage), r.Redact, sensitive)
+		var throttling *ThrottleSummary
+		if s := ThrottlingFrom(ctx).Summary(); s.Answers > 0 &&
+			(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+			throttling = &s
+		}
 		return nil, &APIError{
+			Throttling: throttling,
 			StatusCode: resp.StatusCode,
 			Method:     method,
 			Path:       path,

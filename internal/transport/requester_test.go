@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 type seen struct {
@@ -309,7 +310,9 @@ func TestRequesterOutcomeUnknown(t *testing.T) {
 					_, _ = w.Write([]byte(`{"message":"an API error"}`))
 				}
 			})
-			r.HTTPClient = NewHTTPClient(Options{MaxRetries: -1})
+			// A 429 is waited out whatever MaxRetries says: the short
+			// throttle budget hands it to the caller after a few tries.
+			r.HTTPClient = NewHTTPClient(Options{MaxRetries: -1, RetryWaitMin: 10 * time.Millisecond, ThrottleBudget: 200 * time.Millisecond})
 			var body any
 			if c.method != http.MethodGet {
 				body = map[string]string{"k": "v"}
