@@ -40,6 +40,16 @@ jurichat_token=emulator-jurichat-token
 
 die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
 
+# command_line prints a process's command line: from /proc where there is one
+# (a minimal Linux image may have no ps), else from ps.
+command_line() {
+  if [ -r "/proc/$1/cmdline" ]; then
+    tr '\0' ' ' <"/proc/$1/cmdline"
+  else
+    ps -o args= -p "$1" 2>/dev/null
+  fi
+}
+
 # running prints the pid of the emulator this script started, if it is still
 # running: the pid file's process, and only when its command line is this
 # state directory's emulator binary (a pid reused by another process after a
@@ -48,7 +58,7 @@ running() {
   [ -f "$pidfile" ] || return 1
   local pid args
   pid="$(cat "$pidfile")"
-  if [[ "$pid" =~ ^[0-9]+$ ]] && args="$(ps -o args= -p "$pid" 2>/dev/null)" && [[ "$args" == "$emulator "* ]]; then
+  if [[ "$pid" =~ ^[0-9]+$ ]] && args="$(command_line "$pid")" && [[ "$args" == "$emulator "* ]]; then
     printf '%s' "$pid"
     return 0
   fi
