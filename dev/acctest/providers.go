@@ -2,7 +2,9 @@ package acctest
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/tfrun"
@@ -28,4 +30,41 @@ func BuildProviders(t *testing.T, work, comment string) string {
 		t.Fatal(err)
 	}
 	return cliCfg
+}
+
+// SharedProviders builds both providers once per test binary, for a package
+// whose tests all use the same build: the first CLIConfig builds them into a
+// temporary directory, the others reuse it (and fail at once if that build
+// failed). The package's TestMain passes Cleanup to Main.
+type SharedProviders struct {
+	Comment string // the CLI configuration's comment, e.g. the package name
+
+	once      sync.Once
+	dir       string
+	cliConfig string
+}
+
+// CLIConfig returns the TF_CLI_CONFIG_FILE whose dev_overrides take both
+// providers from the shared build, building them on the first call.
+func (s *SharedProviders) CLIConfig(t *testing.T) string {
+	t.Helper()
+	s.once.Do(func() {
+		dir, err := os.MkdirTemp("", "acctest-providers") //nolint:usetesting // the build outlives the first test (t.TempDir would go with it); Cleanup removes it
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.dir = dir
+		s.cliConfig = BuildProviders(t, dir, s.Comment)
+	})
+	if s.cliConfig == "" {
+		t.Fatal("building the providers failed in an earlier test")
+	}
+	return s.cliConfig
+}
+
+// Cleanup removes the shared build.
+func (s *SharedProviders) Cleanup() {
+	if s.dir != "" {
+		_ = os.RemoveAll(s.dir)
+	}
 }

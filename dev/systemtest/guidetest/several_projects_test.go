@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,18 +18,10 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/tfrun"
 )
 
-// buildDir receives the providers built for the tests, once per test binary.
-var buildDir string
+// shared is the providers' build, once per test binary.
+var shared = acctest.SharedProviders{Comment: "guidetest"}
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "guidetest-providers")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	buildDir = dir
-	acctest.Main(m, func() { _ = os.RemoveAll(dir) })
-}
+func TestMain(m *testing.M) { acctest.Main(m, shared.Cleanup) }
 
 // guideDir is the guide's examples, from this package's directory.
 const guideDir = "../../../examples/jelou/guides/several-projects"
@@ -43,37 +34,6 @@ var projects = map[string]string{
 
 // commandTimeout bounds one CLI command.
 const commandTimeout = 5 * time.Minute
-
-var (
-	buildOnce sync.Once
-	cliConfig string // TF_CLI_CONFIG_FILE taking both providers from the build
-	buildErr  error
-)
-
-// providers builds the providers once per test binary and returns the CLI
-// configuration whose dev_overrides use them.
-func providers(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		root, err := tfrun.FindRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		build := tfrun.Build{Root: root, OutDir: filepath.Join(buildDir, "build"), ProvidersDir: filepath.Join(buildDir, "providers")}
-		var out bytes.Buffer
-		if err := build.Run(context.Background(), &out); err != nil {
-			buildErr = fmt.Errorf("building the providers: %w\n%s", err, out.String())
-			return
-		}
-		cliConfig = filepath.Join(buildDir, "terraformrc")
-		_, buildErr = tfrun.WriteCLIConfig(cliConfig, build.ProvidersDir, "guidetest: providers from this checkout")
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return cliConfig
-}
 
 // run is one example configuration, run against its own emulator, which binds
 // a random key to each project.
@@ -94,7 +54,7 @@ func newRun(t *testing.T, example string) *run {
 	}
 	acctest.PreCheck(t)
 	t.Parallel()
-	cfg := providers(t)
+	cfg := shared.CLIConfig(t)
 	keys := map[string]string{}
 	for p := range projects {
 		keys[p] = acctest.RandomName("key-" + p + "-")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,36 +18,13 @@ import (
 	"github.com/externalsupport/terraform-provider-externalsupport/dev/tfrun"
 )
 
-// buildDir receives the providers built for the tests, once per test binary.
-var buildDir string
+// shared is the providers' build, once per test binary.
+var shared = acctest.SharedProviders{Comment: "moduletest"}
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "moduletest-providers")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	buildDir = dir
-	acctest.Main(m, func() { _ = os.RemoveAll(dir) })
-}
+func TestMain(m *testing.M) { acctest.Main(m, shared.Cleanup) }
 
 // commandTimeout bounds one CLI command.
 const commandTimeout = 5 * time.Minute
-
-var (
-	buildOnce sync.Once
-	cliConfig string // TF_CLI_CONFIG_FILE whose dev_overrides take both providers from the build
-)
-
-// providers builds the providers once per test binary.
-func providers(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() { cliConfig = acctest.BuildProviders(t, buildDir, "moduletest") })
-	if cliConfig == "" {
-		t.Fatal("building the providers failed in an earlier test")
-	}
-	return cliConfig
-}
 
 // example is one guide example directory: the module and its tests/.
 type example struct {
@@ -66,7 +42,7 @@ func newExample(t *testing.T, provider string) *example {
 	acctest.SkipUnless(t, acctest.FeatureMockProvider)
 	acctest.SkipUnless(t, acctest.FeatureFunctions)
 	t.Parallel()
-	cfg := providers(t)
+	cfg := shared.CLIConfig(t)
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(filepath.Join("../../../examples", provider, "guides/testing-your-modules"))); err != nil {
 		t.Fatal(err)
