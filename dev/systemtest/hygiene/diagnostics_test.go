@@ -2,7 +2,6 @@ package hygiene
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -83,18 +82,12 @@ func TestHygiene_credentialDiagnostics(t *testing.T) {
 	secrets.addBasic("basic credential", "panel-user", lit["basic password"])
 	secrets.addBasic("write-only basic credential", "panel-user", lit["basic write-only password"])
 
-	emuCtx, stopEmu := context.WithCancel(context.Background())
-	emu, err := emulator.Start(emuCtx, "127.0.0.1:0", emulator.Options{
-		JelouAPIKey: lit["jelou api key"], JelouClientID: lit["jelou client id"], JelouClientSecret: lit["jelou client secret"],
-		JurichatToken: lit["jurichat token"], JurichatAPIKey: lit["jurichat api key"],
-	})
-	if err != nil {
-		stopEmu()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stopEmu()
-		_ = emu.Close()
+	emu := acctest.StartEmulator(t, func(o *emulator.Options) {
+		o.JelouAPIKey = lit["jelou api key"]
+		o.JelouClientID = lit["jelou client id"]
+		o.JelouClientSecret = lit["jelou client secret"]
+		o.JurichatToken = lit["jurichat token"]
+		o.JurichatAPIKey = lit["jurichat api key"]
 	})
 
 	for _, c := range credentialCases(lit, emu.JelouURL(), emu.JurichatURL(), acctest.RandomName("hyg-diag-")) {

@@ -479,18 +479,12 @@ func TestHygiene_lifecycle(t *testing.T) {
 	secrets.addBasic("rotated crm Authorization header", "crm-user", v["rotated crm basic password"])
 
 	// The emulator, in process on 127.0.0.1, with these credentials.
-	emuCtx, stopEmu := context.WithCancel(context.Background())
-	emu, err := emulator.Start(emuCtx, "127.0.0.1:0", emulator.Options{
-		JelouAPIKey: v["jelou api key"], JelouClientID: v["jelou client id"], JelouClientSecret: v["jelou client secret"],
-		JurichatToken: v["jurichat token"], JurichatAPIKey: v["jurichat api key"],
-	})
-	if err != nil {
-		stopEmu()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stopEmu()
-		_ = emu.Close()
+	emu := acctest.StartEmulator(t, func(o *emulator.Options) {
+		o.JelouAPIKey = v["jelou api key"]
+		o.JelouClientID = v["jelou client id"]
+		o.JelouClientSecret = v["jelou client secret"]
+		o.JurichatToken = v["jurichat token"]
+		o.JurichatAPIKey = v["jurichat api key"]
 	})
 
 	s := &session{t: t, ctx: ctx, cli: cli.Path, cliCfg: cliCfg, captures: captures, emu: emu, secrets: secrets}
