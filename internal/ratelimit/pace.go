@@ -3,19 +3,30 @@
 // (neither vendor documents one). It knows nothing of HTTP or Terraform.
 //
 // The rule (AIMD, as TCP and the AWS SDKs' adaptive retry mode do it):
-//   - No limit is known at first: requests go as fast as they are made.
+//   - No limit is known at first: the pace starts at InitialRate and
+//     doubles every second without a throttling answer (each answer adds
+//     one request per second, as TCP's slow start does), and lets requests
+//     go as fast as they are made once past SlowStartEnd. Processes that
+//     start together with the same credential (a team's pipelines) so meet
+//     the limit with a few requests too many each, not their whole
+//     parallelism, while one alone reaches any limit within seconds.
 //   - On a throttling answer (429) the rate is cut for every caller at once,
-//     to Decrease times the lower of the current rate and the rate actually
-//     sent in the last second; at most once per CutInterval, since the
-//     answers to one burst arrive together and say the same thing.
-//   - Every other answer raises the rate by Increase/rate (about Increase
-//     requests per second more for each second at that rate), so the pace
-//     probes back up towards the limit and follows it when it grows.
+//     to Decrease times the lower of the current rate and the rate the
+//     server accepted in the last second: what got through is what the
+//     limit leaves this process (other processes may share the credential),
+//     whatever was sent (nothing accepted: the rate in force). Only answers to requests sent after the last cut
+//     cut again: the answers to one burst arrive together and say the same.
+//   - Every other answer raises the rate so that each second at rate r adds
+//     r·IncreaseFraction (at least MinIncrease): the pace probes back up
+//     towards the limit and follows it when it grows. The climb is in
+//     proportion to the rate so that processes sharing a limit climb
+//     together no faster than one would alone.
 //   - A cap (a setting for teams that know their limit) bounds the rate at
 //     all times, known limit or not.
 package ratelimit
 
 import (
+	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -23,22 +34,25 @@ import (
 	"math"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Tuning of the rule in the package comment.
 const (
 	// Decrease is the factor a throttling answer cuts the rate by.
 	Decrease = 0.85
-	// CutInterval is the least time between two cuts.
-	CutInterval = time.Second
 	// MinRate is the lowest rate a cut goes to (requests per second).
 	MinRate = 0.5
 	// IncreaseFraction sets the climb: each second at rate r adds
 	// max(MinIncrease, r·IncreaseFraction) requests per second.
 	IncreaseFraction = 0.05
-	MinIncrease      = 1.0
+	MinIncrease      = 0.5
+	// AccelerateAfter is the time after a cut from which the climb doubles
+	// every second, up to MaxAcceleration times its pace.
+	AccelerateAfter = 2 * time.Second
+	MaxAcceleration = 16.0
+	// InitialRate and SlowStartEnd bound the slow start (see above).
+	InitialRate  = 50.0
+	SlowStartEnd = 1000.0
 )
 
 // ErrNoTime is returned by Wait when the pace would make the caller wait
@@ -46,23 +60,30 @@ const (
 var ErrNoTime = errors.New("the request's turn under the learned rate limit comes after the time budget ends")
 
 // Pace is the shared pace of one credential. It is safe for concurrent use.
+//
+// Callers wait in line (first come, first served) and each turn is timed
+// from the rate in force when it comes, not when the caller joined: a rate
+// that climbs while callers wait shortens their waits at once.
 type Pace struct {
-	mu      sync.Mutex
-	lim     *rate.Limiter
-	rate    float64 // learned rate; 0 while no limit is known
-	cap     float64 // 0: none
-	lastCut time.Time
-	// sent counts attempts in the current and the previous second, for the
-	// rate actually sent when the first cut comes.
-	bucket    time.Time
-	cur, prev int
-	stats     Stats
-	now       func() time.Time
+	mu       sync.Mutex
+	rate     float64 // learned rate; 0 while no limit is known
+	start    float64 // the slow start's rate while no limit is known; 0: past it
+	cap      float64 // 0: none
+	lastCut  time.Time
+	last     time.Time     // when the last turn was given
+	line     list.List     // of *waiter, in order of arrival
+	wake     chan struct{} // closed (and replaced) when waiters must look again
+	woken    float64       // the rate when waiters last looked again
+	accepted window
+	stats    Stats
+	now      func() time.Time
 }
+
+type waiter struct{}
 
 // Stats are a pace's counters since it was made, for logs and the benchmark.
 type Stats struct {
-	Sent      int     // attempts paced (Wait or Reserve granted)
+	Sent      int     // turns given
 	Throttled int     // throttling answers reported
 	Succeeded int     // other answers reported
 	Cuts      int     // times the rate was cut
@@ -72,7 +93,7 @@ type Stats struct {
 
 // New returns a pace with no limit known and the given cap (0: none).
 func New(capRPS float64) *Pace {
-	p := &Pace{lim: rate.NewLimiter(rate.Inf, 1), now: time.Now}
+	p := &Pace{now: time.Now, wake: make(chan struct{}), start: InitialRate}
 	p.SetCap(capRPS)
 	return p
 }
@@ -127,82 +148,160 @@ func (p *Pace) setCap(capRPS float64) {
 	p.apply()
 }
 
-// apply sets the limiter to the rate in force. p.mu is held.
+// apply publishes the rate in force and lets the waiters time their turns
+// by it. p.mu is held.
 func (p *Pace) apply() {
 	r := p.rate
+	if r == 0 {
+		r = p.start
+	}
 	if p.cap > 0 && (r == 0 || r > p.cap) {
 		r = p.cap
 	}
 	p.stats.Rate, p.stats.Cap = r, p.cap
-	if r == 0 {
-		p.lim.SetLimitAt(p.now(), rate.Inf)
+	// Waiters time their turns by the rate they saw: a higher one must
+	// reach them (a lower one they find when they wake). Small steps of
+	// the climb wait until they add up, or every answer would wake all.
+	if r == 0 || p.woken != 0 && r > p.woken*1.02 {
+		p.woken = r
+		p.wakeAll()
+	} else if r < p.woken || p.woken == 0 {
+		p.woken = r
+	}
+}
+
+// wakeAll makes every waiter look at its turn again. p.mu is held.
+func (p *Pace) wakeAll() {
+	if p.line.Len() == 0 {
 		return
 	}
-	p.lim.SetLimitAt(p.now(), rate.Limit(r))
+	close(p.wake)
+	p.wake = make(chan struct{})
 }
 
-// Reserve takes the next turn for an attempt to be sent at the earliest at
-// at, and returns how long after at it may go. ok is false when that is
-// after deadline (a zero deadline is none): the turn is then given back.
-func (p *Pace) Reserve(at, deadline time.Time) (time.Duration, bool) {
-	r := p.lim.ReserveN(at, 1)
-	if !r.OK() {
-		return 0, false
+// interval is the time between turns at the rate in force; 0: none. p.mu is held.
+func (p *Pace) interval() time.Duration {
+	if p.stats.Rate == 0 {
+		return 0
 	}
-	d := r.DelayFrom(at)
-	if !deadline.IsZero() && at.Add(d).After(deadline) {
-		r.CancelAt(at)
-		return 0, false
+	return time.Duration(float64(time.Second) / p.stats.Rate)
+}
+
+// turnAt is when the waiter at position pos (0: first in line) gets its
+// turn at the rate in force. p.mu is held.
+func (p *Pace) turnAt(pos int, now time.Time) time.Time {
+	iv := p.interval()
+	first := p.last.Add(iv)
+	if first.Before(now) {
+		first = now
 	}
+	return first.Add(time.Duration(pos) * iv)
+}
+
+// Expect estimates when a caller joining the line at at gets its turn, at
+// the rate in force now (a retry's wait checks it against its budget).
+func (p *Pace) Expect(at time.Time) time.Time {
 	p.mu.Lock()
-	p.countSent(at.Add(d))
-	p.mu.Unlock()
-	return d, true
+	defer p.mu.Unlock()
+	return p.turnAt(p.line.Len(), at)
 }
 
-// Wait blocks until the next turn, or returns ctx's error when it ends
-// first, or ErrNoTime (at once) when the turn comes after ctx's deadline.
+// Wait blocks until the caller's turn, or returns ctx's error when it ends
+// first, or ErrNoTime (at once) when the turn, at the rate in force, comes
+// after ctx's deadline.
 func (p *Pace) Wait(ctx context.Context) error {
 	deadline, _ := ctx.Deadline()
-	d, ok := p.Reserve(p.now(), deadline)
-	if !ok {
-		return ErrNoTime
-	}
-	if d <= 0 {
+	p.mu.Lock()
+	now := p.now()
+	if p.line.Len() == 0 && !p.turnAt(0, now).After(now) {
+		p.give(now)
+		p.mu.Unlock()
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	me := p.line.PushBack(&waiter{})
+	leave := func(err error) error {
+		p.line.Remove(me)
+		p.wakeAll() // the ones behind move up
+		p.mu.Unlock()
+		return err
+	}
+	for {
+		pos := 0
+		for e := p.line.Front(); e != me; e = e.Next() {
+			pos++
+		}
+		at := p.turnAt(pos, now)
+		if pos == 0 && !at.After(now) {
+			p.line.Remove(me)
+			p.give(now)
+			p.wakeAll() // the next one is first now
+			p.mu.Unlock()
+			return nil
+		}
+		if !deadline.IsZero() && at.After(deadline) {
+			return leave(ErrNoTime)
+		}
+		wake := p.wake
+		p.mu.Unlock()
+		timer := time.NewTimer(at.Sub(now))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			p.mu.Lock()
+			return leave(ctx.Err())
+		case <-timer.C:
+		case <-wake:
+			timer.Stop()
+		}
+		p.mu.Lock()
+		now = p.now()
 	}
 }
 
-// countSent counts one attempt at t in the per-second buckets. p.mu is held.
-func (p *Pace) countSent(t time.Time) {
+// give records a turn given at now. p.mu is held.
+func (p *Pace) give(now time.Time) {
+	// A turn given late (timers fire late) keeps the schedule: the next is
+	// timed from when this one was due, unless the pace has been idle.
+	iv := p.interval()
+	p.last = p.last.Add(iv)
+	if iv == 0 || p.last.Before(now.Add(-iv)) || p.last.After(now) {
+		p.last = now
+	}
+	p.countSent()
+}
+
+// countSent counts one turn given. p.mu is held.
+func (p *Pace) countSent() {
 	p.stats.Sent++
+}
+
+// window counts events in the current and the previous whole second.
+type window struct {
+	bucket    time.Time
+	cur, prev int
+}
+
+// add counts one event at t.
+func (w *window) add(t time.Time) {
 	sec := t.Truncate(time.Second)
 	switch {
-	case sec.Equal(p.bucket):
-	case sec.Sub(p.bucket) == time.Second:
-		p.prev, p.cur, p.bucket = p.cur, 0, sec
-	case sec.After(p.bucket):
-		p.prev, p.cur, p.bucket = 0, 0, sec
-	default: // a turn reserved earlier than the newest bucket: count it there
+	case sec.Equal(w.bucket):
+	case sec.Sub(w.bucket) == time.Second:
+		w.prev, w.cur, w.bucket = w.cur, 0, sec
+	case sec.After(w.bucket):
+		w.prev, w.cur, w.bucket = 0, 0, sec
+	default: // earlier than the newest bucket: count it there
 	}
-	p.cur++
+	w.cur++
 }
 
-// sentRate estimates the attempts sent in the last second. p.mu is held.
-func (p *Pace) sentRate(now time.Time) float64 {
+// rate estimates the events in the second before now.
+func (w *window) rate(now time.Time) float64 {
 	sec := now.Truncate(time.Second)
-	cur, prev := float64(p.cur), float64(p.prev)
+	cur, prev := float64(w.cur), float64(w.prev)
 	switch {
-	case sec.Equal(p.bucket):
-	case sec.Sub(p.bucket) == time.Second:
+	case sec.Equal(w.bucket):
+	case sec.Sub(w.bucket) == time.Second:
 		cur, prev = 0, cur
 	default:
 		return 0
@@ -211,22 +310,28 @@ func (p *Pace) sentRate(now time.Time) float64 {
 	return cur + prev*(1-frac)
 }
 
-// Throttled reports a throttling answer: the rate is cut (see the package
-// comment). It returns the rate in force afterwards.
-func (p *Pace) Throttled() float64 {
+// Throttled reports a throttling answer to a request sent at sent: the
+// rate is cut (see the package comment), unless the request was sent
+// before the last cut, whose answers say nothing new: once per round of
+// requests, as TCP cuts once per window. It returns the rate in force
+// afterwards.
+func (p *Pace) Throttled(sent time.Time) float64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.stats.Throttled++
 	now := p.now()
-	if !p.lastCut.IsZero() && now.Sub(p.lastCut) < CutInterval {
+	if !p.lastCut.IsZero() && sent.Before(p.lastCut) {
 		return p.stats.Rate
 	}
 	base := p.rate
-	if sent := p.sentRate(now); sent > 0 && (base == 0 || sent < base) {
-		base = sent
+	if base == 0 {
+		base = p.start
 	}
-	if base == 0 { // nothing measured (a 429 on the very first request)
-		base = MinIncrease
+	// Nothing accepted says nothing of the limit's size (a first request,
+	// or a process joining a limit others use up): the cut then starts
+	// from the rate in force, and cuts again while answers stay 429.
+	if got := p.accepted.rate(now); got > 0 && (base == 0 || got < base) {
+		base = got
 	}
 	if p.cap > 0 && base > p.cap {
 		base = p.cap
@@ -244,10 +349,25 @@ func (p *Pace) Succeeded() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.stats.Succeeded++
+	now := p.now()
+	p.accepted.add(now)
 	if p.rate == 0 {
+		if p.start > 0 {
+			if p.start++; p.start > SlowStartEnd {
+				p.start = 0
+			}
+			p.apply()
+		}
 		return
 	}
 	step := max(MinIncrease, p.rate*IncreaseFraction)
+	// The longer no answer was throttling, the faster the climb: room the
+	// limit has made (another process sharing the credential finished) is
+	// found within seconds, while right after a cut the pace stays near
+	// the rate that worked.
+	if calm := now.Sub(p.lastCut) - AccelerateAfter; calm > 0 {
+		step *= min(math.Exp2(calm.Seconds()), MaxAcceleration)
+	}
 	p.rate += step / p.rate
 	if p.cap > 0 && p.rate > p.cap {
 		p.rate = p.cap

@@ -30,106 +30,125 @@ func newClocked(capRPS float64) (*Pace, *clock) {
 	return p, c
 }
 
-func TestNoLimitKnownAtFirst(t *testing.T) {
-	p, c := newClocked(0)
-	for i := range 100 {
-		if d, ok := p.Reserve(c.now(), time.Time{}); !ok || d != 0 {
-			t.Fatalf("request %d waits %v (ok %v) before any throttling, want 0", i, d, ok)
-		}
+// With no limit known the pace starts at InitialRate and doubles every
+// second of answers (each adds one), until SlowStartEnd lifts it.
+func TestSlowStart(t *testing.T) {
+	p, _ := newClocked(0)
+	if r := p.Stats().Rate; r != InitialRate {
+		t.Fatalf("rate of a new pace = %v, want InitialRate %v", r, InitialRate)
 	}
-	if s := p.Stats(); s.Rate != 0 || s.Sent != 100 {
-		t.Errorf("stats %+v, want no rate and 100 sent", s)
+	for range int(InitialRate) {
+		p.Succeeded()
+	}
+	if r := p.Stats().Rate; r != 2*InitialRate {
+		t.Errorf("rate after a second of answers at %v = %v, want it doubled", InitialRate, r)
+	}
+	for range int(SlowStartEnd) {
+		p.Succeeded()
+	}
+	if r := p.Stats().Rate; r != 0 {
+		t.Errorf("rate past SlowStartEnd = %v, want 0 (no pacing)", r)
+	}
+	ctx := context.Background()
+	for i := range 100 {
+		if err := p.Wait(ctx); err != nil {
+			t.Fatalf("turn %d: %v", i, err)
+		}
 	}
 }
 
-// A 429 cuts the rate to Decrease times what was sent in the last second,
-// once per CutInterval, for every caller at once.
-func TestThrottledCutsOncePerInterval(t *testing.T) {
+// A 429 cuts the rate to Decrease times what the server accepted in the
+// last second (or the rate in force, when lower); answers to requests sent
+// before that cut do not cut again, later ones do.
+func TestThrottledCutsFromAccepted(t *testing.T) {
 	p, c := newClocked(0)
 	c.add(500 * time.Millisecond)
-	for range 40 { // 40 requests in the current second
-		p.Reserve(c.now(), time.Time{})
+	for range 30 {
+		p.Succeeded()
 	}
-	got := p.Throttled()
-	if want := 40 * Decrease; math.Abs(got-want) > 0.01 {
-		t.Fatalf("rate after the first 429 = %v, want %v", got, want)
+	sent := c.now()
+	c.add(10 * time.Millisecond)
+	got := p.Throttled(sent)
+	if want := 30 * Decrease; math.Abs(got-want) > 0.01 {
+		t.Fatalf("rate after the first 429 = %v, want %v (30 accepted)", got, want)
 	}
-	// The rest of the burst's answers say the same thing: no further cut.
 	for range 10 {
-		if r := p.Throttled(); r != got {
-			t.Fatalf("a 429 within CutInterval cut again: %v", r)
+		if r := p.Throttled(sent); r != got {
+			t.Fatalf("a 429 to a request sent before the cut cut again: %v", r)
 		}
 	}
-	// A second later, half of the last second's 40 were sent (20/s): the
-	// cut starts from the lower of that and the rate in force.
-	c.add(CutInterval)
-	if r := p.Throttled(); math.Abs(r-20*Decrease) > 0.01 {
-		t.Errorf("a 429 after CutInterval: rate %v, want %v", r, 20*Decrease)
+	c.add(10 * time.Millisecond)
+	again := p.Throttled(c.now())
+	if want := got * Decrease; math.Abs(again-want) > 0.01 {
+		t.Errorf("a 429 to a request sent after the cut: rate %v, want %v", again, want)
 	}
-	if s := p.Stats(); s.Cuts != 2 || s.Throttled != 12 {
-		t.Errorf("stats %+v, want 2 cuts of 12 throttled answers", s)
-	}
-	// Every caller now takes turns at the cut rate (burst 1).
-	at := c.now()
-	_, _ = p.Reserve(at, time.Time{})
-	d, _ := p.Reserve(at, time.Time{})
-	if want := time.Duration(float64(time.Second) / p.Stats().Rate); d < want-time.Millisecond || d > want+time.Millisecond {
-		t.Errorf("second turn after %v, want %v", d, want)
+	if s := p.Stats(); s.Cuts != 2 || s.Throttled != 12 || s.Succeeded != 30 {
+		t.Errorf("stats %+v, want 2 cuts of 12 throttled answers, 30 succeeded", s)
 	}
 }
 
-func TestThrottledOnFirstRequestAndFloor(t *testing.T) {
-	p, _ := newClocked(0)
-	if r := p.Throttled(); r != MinIncrease*Decrease {
-		t.Errorf("rate after a 429 with nothing measured = %v, want %v", r, MinIncrease*Decrease)
-	}
+// A 429 with nothing accepted cuts from the rate in force; many cuts stop
+// at the floor.
+func TestThrottledFloor(t *testing.T) {
 	p, c := newClocked(0)
+	if r := p.Throttled(c.now()); r != InitialRate*Decrease {
+		t.Errorf("rate after a 429 with nothing accepted = %v, want %v", r, InitialRate*Decrease)
+	}
+	p, c = newClocked(0)
+	for range 5 {
+		p.Succeeded()
+	}
 	for range 20 {
-		c.add(CutInterval)
-		p.Throttled()
+		c.add(time.Millisecond)
+		p.Throttled(c.now())
 	}
 	if r := p.Stats().Rate; r != MinRate {
 		t.Errorf("rate after many cuts = %v, want the floor %v", r, MinRate)
 	}
 }
 
-// Answers that are not throttling probe back up, towards and past the rate
-// of the cut, by about max(MinIncrease, r·IncreaseFraction) per r answers.
+// Answers that are not throttling probe back up by about
+// max(MinIncrease, r·IncreaseFraction) per second at rate r, and faster
+// the longer no answer was throttling.
 func TestSucceededRecovers(t *testing.T) {
 	p, c := newClocked(0)
-	c.add(500 * time.Millisecond)
 	for range 20 {
-		p.Reserve(c.now(), time.Time{})
+		p.Succeeded()
 	}
-	cut := p.Throttled() // 17
+	cut := p.Throttled(c.now()) // 17
 	for range 17 {
 		p.Succeeded()
 	}
 	after := p.Stats().Rate
-	if after <= cut || after > cut+1.1 {
-		t.Errorf("rate after one second of successes at %v: %v, want about +1", cut, after)
+	if want := cut + max(MinIncrease, cut*IncreaseFraction); after <= cut || math.Abs(after-want) > 0.1 {
+		t.Errorf("rate after one second of answers at %v: %v, want about %v", cut, after, want)
+	}
+	c.add(AccelerateAfter + 3*time.Second) // calm for 3 s past AccelerateAfter: 8 times the step
+	before := p.Stats().Rate
+	for range int(before) {
+		p.Succeeded()
+	}
+	step := p.Stats().Rate - before
+	if want := 8 * max(MinIncrease, before*IncreaseFraction); math.Abs(step-want) > 0.2*want {
+		t.Errorf("step after a calm of %v = %v, want about %v", AccelerateAfter+3*time.Second, step, want)
 	}
 	for range 1000 {
 		p.Succeeded()
 	}
 	if r := p.Stats().Rate; r <= 20 {
-		t.Errorf("rate after 1000 successes = %v, want it past the rate before the cut (20)", r)
+		t.Errorf("rate after 1000 answers = %v, want it past the rate before the cut (20)", r)
 	}
 }
 
-// A cap bounds the rate with no limit known, after cuts and while climbing.
+// A cap bounds the rate in the slow start, after cuts and while climbing;
+// turns come at the cap's interval.
 func TestCap(t *testing.T) {
 	p, c := newClocked(5)
 	if r := p.Stats().Rate; r != 5 {
 		t.Fatalf("rate with cap 5 and nothing learned = %v", r)
 	}
-	at := c.now()
-	var last time.Duration
-	for range 5 {
-		last, _ = p.Reserve(at, time.Time{})
-	}
-	if last != 800*time.Millisecond {
-		t.Errorf("fifth turn at cap 5/s after %v, want 800ms", last)
+	if at := p.turnAt(4, c.now()); at.Sub(c.now()) != 4*200*time.Millisecond {
+		t.Errorf("fifth in line at cap 5/s after %v, want 800ms", at.Sub(c.now()))
 	}
 	for range 1000 {
 		p.Succeeded()
@@ -138,7 +157,10 @@ func TestCap(t *testing.T) {
 		t.Errorf("rate climbed to %v past the cap", r)
 	}
 	c.add(2 * time.Second)
-	if r := p.Throttled(); r > 5*Decrease+0.001 {
+	for range 5 {
+		p.Succeeded()
+	}
+	if r := p.Throttled(c.now()); r > 5*Decrease+0.001 {
 		t.Errorf("rate after a 429 under cap 5 = %v", r)
 	}
 	for range 1000 {
@@ -149,39 +171,63 @@ func TestCap(t *testing.T) {
 	}
 }
 
-func TestReserveBeyondDeadline(t *testing.T) {
-	p, c := newClocked(1)
-	at := c.now()
-	if _, ok := p.Reserve(at, at.Add(time.Second)); !ok {
-		t.Fatal("first turn refused")
-	}
-	if _, ok := p.Reserve(at, at.Add(500*time.Millisecond)); ok {
-		t.Fatal("a turn 1s away granted within a 500ms deadline")
-	}
-	// The refused turn was given back: the next one is still 1s away.
-	if d, ok := p.Reserve(at, at.Add(2*time.Second)); !ok || d != time.Second {
-		t.Errorf("next turn after %v (ok %v), want 1s", d, ok)
-	}
-}
-
-func TestWait(t *testing.T) {
+// A turn that comes after the deadline is refused at once; a cancelled
+// wait returns at once; callers behind move up.
+func TestWaitDeadlineAndCancel(t *testing.T) {
 	p := New(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	if err := p.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
 	if err := p.Wait(ctx); !errors.Is(err, ErrNoTime) {
 		t.Errorf("Wait beyond the deadline = %v, want ErrNoTime", err)
 	}
+	if time.Since(start) > 100*time.Millisecond {
+		t.Errorf("ErrNoTime came after %v, want at once", time.Since(start))
+	}
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel2)
-	start := time.Now()
+	start = time.Now()
 	if err := p.Wait(ctx2); !errors.Is(err, context.Canceled) {
 		t.Errorf("Wait cancelled = %v", err)
 	}
 	if time.Since(start) > 800*time.Millisecond {
 		t.Errorf("a cancelled Wait returned after %v", time.Since(start))
+	}
+	if p.line.Len() != 0 {
+		t.Errorf("%d waiters left in line", p.line.Len())
+	}
+}
+
+// A rate that rises while callers wait shortens their waits at once: turns
+// are timed when they come, not when the callers joined.
+func TestWaitRetimesWhenTheRateRises(t *testing.T) {
+	p := New(0)
+	p.Succeeded()
+	p.Throttled(time.Now()) // one accepted: a turn every 1.2 s
+	ctx := context.Background()
+	if err := p.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan time.Duration)
+	start := time.Now()
+	for range 3 {
+		go func() {
+			_ = p.Wait(ctx)
+			done <- time.Since(start)
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	p.mu.Lock()
+	p.rate = 100
+	p.apply()
+	p.mu.Unlock()
+	for range 3 {
+		if d := <-done; d > time.Second {
+			t.Errorf("a waiter got its turn after %v; at 100/s it is due within 100ms of the rise", d)
+		}
 	}
 }
 
@@ -209,17 +255,23 @@ func TestShared(t *testing.T) {
 	sharedMu.Unlock()
 }
 
-// Many goroutines reserve and report at once (run with -race): every
-// attempt is counted once, and a 429 seen by one slows them all.
+// Many goroutines wait and report at once (run with -race): every turn is
+// counted once, the cap holds, and a 429 seen by one slows them all.
 func TestConcurrentCallers(t *testing.T) {
-	p := New(0)
+	p := New(2000)
+	ctx := context.Background()
+	start := time.Now()
+	throttled := make(chan struct{}, 20)
 	var wg sync.WaitGroup
 	for i := range 50 {
 		wg.Go(func() {
 			for range 20 {
-				p.Reserve(time.Now(), time.Time{})
+				if err := p.Wait(ctx); err != nil {
+					t.Error(err)
+					return
+				}
 				if i == 7 {
-					p.Throttled()
+					throttled <- struct{}{}
 				} else {
 					p.Succeeded()
 				}
@@ -227,8 +279,16 @@ func TestConcurrentCallers(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	close(throttled)
+	for range throttled { // reported at once, after the turns: one cut
+		wg.Go(func() { p.Throttled(time.Time{}) })
+	}
+	wg.Wait()
 	s := p.Stats()
-	if s.Sent != 1000 || s.Throttled != 20 || s.Succeeded != 980 || s.Cuts < 1 || s.Rate == 0 {
-		t.Errorf("stats %+v", s)
+	if s.Sent != 1000 || s.Throttled != 20 || s.Succeeded != 980 || s.Cuts != 1 {
+		t.Errorf("stats %+v, want 1000 sent, 20 throttled, 980 succeeded, 1 cut (all 429s to requests sent before it)", s)
+	}
+	if d := time.Since(start); d < 400*time.Millisecond {
+		t.Errorf("1000 turns under a cap of 2000/s took %v, want at least 0.5 s", d)
 	}
 }

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -115,12 +116,15 @@ func NewHTTPClient(o Options) *http.Client {
 	if o.Transport != nil {
 		rc.HTTPClient = &http.Client{Transport: o.Transport}
 	}
+	rc.HTTPClient.Transport = &turnGate{next: cmp.Or[http.RoundTripper](rc.HTTPClient.Transport, http.DefaultTransport)}
 	rc.HTTPClient.Timeout = o.RequestTimeout
 	rc.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		return checkRetry(ctx, resp, err, o)
 	}
-	// checkRetry plans each wait (throttling, backoff, the pace's turn) and
-	// the hook below sleeps it, on the request's context.
+	// checkRetry plans each wait (throttling, backoff) and the hook below
+	// sleeps it, then waits for the pace's turn, on the request's context:
+	// outside the attempt's RequestTimeout, and timed by the pace's rate
+	// when the attempt is due, not when it was planned.
 	rc.Backoff = func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
 	rc.ErrorHandler = giveUp
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, i int) {
@@ -141,6 +145,7 @@ func NewHTTPClient(o Options) *http.Client {
 			}
 			timer.Stop()
 		}
+		st.takeTurn(req.Context())
 	}
 	return &http.Client{Transport: &roundTripper{rc: rc, budget: o.ThrottleBudget}}
 }
@@ -196,23 +201,6 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st.tally == nil {
 		st.tally = &Throttling{}
 	}
-	if st.pace != nil {
-		// The first attempt's turn. No turn within the budget: nothing is sent.
-		d, ok := st.pace.Reserve(start, st.budgetEnd)
-		if !ok {
-			st.tally.spend()
-			return nil, &noTurnError{tally: st.tally}
-		}
-		if d > 0 {
-			timer := time.NewTimer(d)
-			select {
-			case <-req.Context().Done():
-				timer.Stop()
-				return nil, req.Context().Err()
-			case <-timer.C:
-			}
-		}
-	}
 	ctx := context.WithValue(req.Context(), stateKey{}, st)
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		GotConn: func(httptrace.GotConnInfo) { st.markConnected() },
@@ -257,6 +245,15 @@ type requestState struct {
 	throttles    int             // throttling answers to this request
 	nextWait     time.Duration   // the wait checkRetry planned, for backoff
 	throttled    bool            // the previous attempt was throttled
+	noTurn       bool            // the pace had no turn for this attempt within the budget
+	attemptAt    time.Time       // when this attempt got its turn
+}
+
+// sentAt is when the attempt got its turn, for the pace.
+func (s *requestState) sentAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.attemptAt
 }
 
 func stateFrom(ctx context.Context) *requestState {
@@ -293,25 +290,70 @@ func (s *requestState) beginAttempt() attemptStart {
 	return attemptStart{status: s.lastStatus, err: s.lastErr, throttled: throttled, wait: wait}
 }
 
-// planWait plans the wait before the next attempt: wait, then the pace's
-// turn after it. ok is false when a throttling wait would end past the
-// budget (throttle) or the pace has no turn within it.
+// planWait plans the wait before the next attempt (the pace's turn comes
+// after it, see takeTurn). ok is false when a throttling wait would end
+// past the budget, or the pace's turn after it would, at the rate in force:
+// the caller then gets the answer at hand, with the server's own status.
 func (s *requestState) planWait(wait time.Duration, throttle bool) (time.Duration, bool) {
-	now := time.Now()
-	if throttle && now.Add(wait).After(s.budgetEnd) {
+	due := time.Now().Add(wait)
+	if throttle && due.After(s.budgetEnd) {
 		return 0, false
 	}
-	if s.pace != nil {
-		turn, ok := s.pace.Reserve(now.Add(wait), s.budgetEnd)
-		if !ok {
-			return 0, false
-		}
-		wait += turn
+	if s.pace != nil && s.pace.Expect(due).After(s.budgetEnd) {
+		return 0, false
 	}
 	s.mu.Lock()
 	s.nextWait, s.throttled = wait, throttle
 	s.mu.Unlock()
 	return wait, true
+}
+
+// takeTurn waits for the attempt's turn under the pace, within the budget;
+// the time counts as waited on throttling (the pace only slows after
+// throttling answers). Without a turn, the attempt is not sent: turnGate
+// fails it with a *noTurnError.
+func (s *requestState) takeTurn(ctx context.Context) {
+	if s.pace == nil {
+		return
+	}
+	ctx, cancel := context.WithDeadline(ctx, s.budgetEnd)
+	defer cancel()
+	start := time.Now()
+	err := s.pace.Wait(ctx)
+	if waited := time.Since(start); waited > time.Millisecond {
+		s.tally.addWait(waited)
+	}
+	s.mu.Lock()
+	s.attemptAt = time.Now()
+	s.noTurn = errors.Is(err, ratelimit.ErrNoTime) || errors.Is(err, context.DeadlineExceeded) && time.Now().After(s.budgetEnd)
+	s.mu.Unlock()
+}
+
+// turnGate is the transport under the retrying client: it fails an attempt
+// that got no turn under the pace (takeTurn) without sending it.
+type turnGate struct{ next http.RoundTripper }
+
+func (g *turnGate) RoundTrip(req *http.Request) (*http.Response, error) {
+	if st := stateFrom(req.Context()); st != nil {
+		st.mu.Lock()
+		noTurn := st.noTurn
+		st.mu.Unlock()
+		if noTurn {
+			if req.Body != nil {
+				_ = req.Body.Close()
+			}
+			st.tally.spend()
+			return nil, &noTurnError{tally: st.tally}
+		}
+	}
+	return g.next.RoundTrip(req)
+}
+
+// CloseIdleConnections lets the retrying client's pool be closed.
+func (g *turnGate) CloseIdleConnections() {
+	if c, ok := g.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }
 
 func (s *requestState) setUnknown(v bool) {
@@ -368,6 +410,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, o Options) 
 		st = &requestState{connected: true, tally: &Throttling{}}
 	}
 	if err != nil {
+		if errors.As(err, new(*noTurnError)) {
+			return false, nil // not sent; the budget is spent
+		}
 		sent := st.mayHaveBeenSent(err)
 		st.setUnknown(!st.idempotent && sent)
 		if ctx.Err() != nil {
@@ -397,7 +442,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, o Options) 
 	if st.pace != nil {
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
-			st.pace.Throttled()
+			st.pace.Throttled(st.sentAt())
 		case resp.StatusCode < 500:
 			st.pace.Succeeded()
 		}
