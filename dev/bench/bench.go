@@ -28,20 +28,29 @@ import (
 
 // Suites are the parts of a bench run: the four kinds of case (Kinds), the
 // providers' start-up, and the rate-limited apply.
-var Suites = []string{"floor", "noop", "jelou", "jurichat", "startup", "ratelimit"}
+var Suites = []string{"floor", "noop", "jelou", "jurichat", "startup", "ratelimit", "pipelines"}
 
 // Config configures Run. Zero fields take the defaults.
 type Config struct {
-	Root        string    // repository root; "": found from the working directory
-	Terraform   string    // path of the Terraform-compatible CLI; required
-	Ns          []int     // resource counts; default 10, 100, 500
-	Runs        int       // repetitions of every case (the median is reported); default 3
-	Suites      []string  // subset of Suites; default all
-	RateLimit   int       // requests per second the emulator allows in the ratelimit suite; default 50
-	RateN       int       // webhooks the ratelimit suite creates; default 500
-	StartupRuns int       // provider launches per provider in the startup suite; default 10
-	Env         []string  // extra NAME=value for the CLI (and so the providers), e.g. TF_LOG_SDK=off
-	Log         io.Writer // progress lines; nil: discarded
+	Root      string   // repository root; "": found from the working directory
+	Terraform string   // path of the Terraform-compatible CLI; required
+	Ns        []int    // resource counts; default 10, 100, 500
+	Runs      int      // repetitions of every case (the median is reported); default 3
+	Suites    []string // subset of Suites; default all
+	RateLimit int      // requests per second the emulator allows in the ratelimit suite; default 50
+	RateN     int      // webhooks the ratelimit suite creates; default 500
+	// The pipelines suite: how many applies at once (default
+	// DefaultPipelines), the requests per second per credential the
+	// emulator allows them (DefaultPipelineLimit), its latency
+	// (DefaultPipelineLatency) and other faults (DefaultPipelineFaults;
+	// "none": none).
+	Pipelines       int
+	PipelineLimit   int
+	PipelineLatency time.Duration
+	PipelineFaults  string
+	StartupRuns     int       // provider launches per provider in the startup suite; default 10
+	Env             []string  // extra NAME=value for the CLI (and so the providers), e.g. TF_LOG_SDK=off
+	Log             io.Writer // progress lines; nil: discarded
 }
 
 func (c Config) withDefaults() Config {
@@ -59,6 +68,21 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RateN <= 0 {
 		c.RateN = 500
+	}
+	if c.Pipelines <= 0 {
+		c.Pipelines = DefaultPipelines
+	}
+	if c.PipelineLimit <= 0 {
+		c.PipelineLimit = DefaultPipelineLimit
+	}
+	if c.PipelineLatency <= 0 {
+		c.PipelineLatency = DefaultPipelineLatency
+	}
+	switch c.PipelineFaults {
+	case "":
+		c.PipelineFaults = DefaultPipelineFaults
+	case "none":
+		c.PipelineFaults = ""
 	}
 	if c.StartupRuns <= 0 {
 		c.StartupRuns = 10
@@ -84,6 +108,11 @@ func (c Config) Validate() error {
 	for _, n := range c.Ns {
 		if n <= 0 {
 			return fmt.Errorf("resource count %d: want a positive number", n)
+		}
+	}
+	if f := c.PipelineFaults; f != "" && f != "none" {
+		if _, err := emulator.ParseFaults(f); err != nil {
+			return fmt.Errorf("pipeline faults: %w", err)
 		}
 	}
 	for _, kv := range c.Env {
@@ -121,6 +150,8 @@ type Report struct {
 	Startup       *StartupResult
 	RateLimit     *RateLimitResult // the run of RateLimitRuns with the median share of the allowed rate
 	RateLimitRuns []*RateLimitResult
+	Pipelines     *PipelinesResult // the run of PipelinesRuns with the median share of the limit
+	PipelinesRuns []*PipelinesResult
 	Duration      time.Duration
 }
 
@@ -235,6 +266,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			report.RateLimitRuns = append(report.RateLimitRuns, rl)
 		}
 		report.RateLimit = medianRun(report.RateLimitRuns)
+	}
+	if cfg.has("pipelines") {
+		for run := 1; run <= cfg.Runs; run++ {
+			r.logf("pipelines: run %d/%d: %d applies at once, emulator limited to %d requests/s per credential, %s latency",
+				run, cfg.Runs, cfg.Pipelines, cfg.PipelineLimit, cfg.PipelineLatency)
+			p, err := r.pipelines(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("pipelines: %w", err)
+			}
+			report.PipelinesRuns = append(report.PipelinesRuns, p)
+		}
+		report.Pipelines = medianPipelines(report.PipelinesRuns)
 	}
 	report.Machine.LoadEnd = loadAverage()
 	report.Machine.OtherCPU = load.share(report.Machine.Cores)

@@ -51,6 +51,14 @@ func (r *RateLimitResult) OverallRPS() float64 {
 	return float64(r.Accepted()) / r.Wall.Seconds()
 }
 
+// LimitedShare is the share of the requests answered 429.
+func (r *RateLimitResult) LimitedShare() float64 {
+	if r.Requests == 0 {
+		return 0
+	}
+	return float64(r.Limited) / float64(r.Requests)
+}
+
 // Failed is the number of webhooks the apply did not create.
 func (r *RateLimitResult) Failed() int { return r.N - r.Created }
 

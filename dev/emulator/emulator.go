@@ -231,6 +231,7 @@ type Emulator struct {
 	faultTable  []cumulativeFault
 	rng         *rand.Rand     // guarded by mu
 	faultCounts map[string]int // guarded by mu
+	rateLimited map[string]int // 429s of the rate limit by vendor name; guarded by mu
 	limiter     *rateLimiter   // nil: no rate limit
 
 	// Scripted faults (see script.go), guarded by mu.

@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -212,12 +213,22 @@ func (e *Emulator) resetFaultCountsLocked() {
 	if e.opts.RateLimit > 0 {
 		e.faultCounts[FaultRateLimited] = 0
 	}
+	e.rateLimited = map[string]int{}
 }
 
 func (e *Emulator) countFault(kind string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.faultCounts[kind]++
+}
+
+// RateLimitedCounts returns vendor ("jelou", "jurichat") -> the 429 answers
+// of Options.RateLimit to that vendor's requests, since the counts were last
+// reset (their sum is FaultCounts()[FaultRateLimited]).
+func (e *Emulator) RateLimitedCounts() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return maps.Clone(e.rateLimited)
 }
 
 // FaultCounts returns kind -> number of faults injected so far, the same
@@ -251,6 +262,9 @@ func (e *Emulator) injectFaults(v vendor) middleware {
 			if e.limiter != nil {
 				if wait, ok := e.limiter.take(credentialKey(v, r), e.now()); !ok {
 					e.countFault(FaultRateLimited)
+					e.mu.Lock()
+					e.rateLimited[v.name]++
+					e.mu.Unlock()
 					w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(wait)))
 					v.fail(w, http.StatusTooManyRequests, fmt.Sprintf(
 						"Too many requests: the limit is %s per second per credential",

@@ -43,6 +43,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	suites := fs.String("suites", strings.Join(bench.Suites, ","), "`suites` to run, comma-separated: "+strings.Join(bench.Suites, ", "))
 	rateLimit := fs.Int("rate-limit", 50, "requests per second the emulator allows in the ratelimit suite")
 	rateN := fs.Int("rate-n", 500, "webhooks the ratelimit suite creates")
+	pipelines := fs.Int("pipelines", bench.DefaultPipelines, "applies at once in the pipelines suite")
+	pipelineLimit := fs.Int("pipeline-limit", bench.DefaultPipelineLimit, "requests per second per credential the emulator allows in the pipelines suite")
+	pipelineLatency := fs.Duration("pipeline-latency", bench.DefaultPipelineLatency, "latency the emulator adds to every request in the pipelines suite")
+	pipelineFaults := fs.String("pipeline-faults", bench.DefaultPipelineFaults, "other faults of the emulator in the pipelines suite (as emulator -faults), or none")
 	var env []string
 	fs.Func("env", "extra `NAME=value` in the environment of the CLI and so of the providers (repeatable), e.g. TF_LOG_SDK=off", func(v string) error {
 		env = append(env, v)
@@ -63,7 +67,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usage("unexpected arguments: %q", fs.Args())
 	}
-	cfg := bench.Config{Root: *root, Terraform: *cli, Runs: *runs, RateLimit: *rateLimit, RateN: *rateN, Env: env, Log: stderr}
+	cfg := bench.Config{Root: *root, Terraform: *cli, Runs: *runs, RateLimit: *rateLimit, RateN: *rateN,
+		Pipelines: *pipelines, PipelineLimit: *pipelineLimit, PipelineLatency: *pipelineLatency, PipelineFaults: *pipelineFaults,
+		Env: env, Log: stderr}
 	for f := range strings.SplitSeq(*ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n <= 0 {
@@ -74,8 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for s := range strings.SplitSeq(*suites, ",") {
 		cfg.Suites = append(cfg.Suites, strings.TrimSpace(s))
 	}
-	if *runs <= 0 || *rateLimit <= 0 || *rateN <= 0 {
-		return usage("-runs, -rate-limit and -rate-n must be positive")
+	if *runs <= 0 || *rateLimit <= 0 || *rateN <= 0 || *pipelines <= 0 || *pipelineLimit <= 0 || *pipelineLatency <= 0 {
+		return usage("-runs, -rate-limit, -rate-n, -pipelines, -pipeline-limit and -pipeline-latency must be positive")
 	}
 
 	if cfg.Root == "" {
