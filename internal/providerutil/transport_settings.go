@@ -46,8 +46,9 @@ func MaxRequestsPerSecondAttribute(envVar string) schema.Float64Attribute {
 			"for teams that know their rate limit (neither vendor documents one). Unset, the provider learns the "+
 			"limit: every resource, data source and action sharing the credential in one run slows down together "+
 			"on the first `429` answer and speeds up again as answers succeed. Between 0.1 and %d. Can also be set "+
-			"with the `%s` environment variable. Pipelines running at once share the vendor's limit: set each to "+
-			"its share.", MaxMaxRequestsPerSecond, envVar),
+			"with the `%s` environment variable. Pipelines running at once with the same credential learn to share "+
+			"the vendor's limit without it; setting each to its share spares the few `429` answers of that learning.",
+			MaxMaxRequestsPerSecond, envVar),
 		Optional:   true,
 		Validators: []validator.Float64{float64validator.Between(0.1, MaxMaxRequestsPerSecond)},
 	}
