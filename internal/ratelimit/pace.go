@@ -3,13 +3,14 @@
 // (neither vendor documents one). It knows nothing of HTTP or Terraform.
 //
 // The rule (AIMD, as TCP and the AWS SDKs' adaptive retry mode do it):
-//   - No limit is known at first: the pace starts at InitialRate and
-//     doubles every second without a throttling answer (each answer adds
-//     one request per second, as TCP's slow start does), and lets requests
-//     go as fast as they are made once past SlowStartEnd. Processes that
-//     start together with the same credential (a team's pipelines) so meet
-//     the limit with a few requests too many each, not their whole
-//     parallelism, while one alone reaches any limit within seconds.
+//   - No limit is known at first: a slow start, as TCP's. The pace starts
+//     at InitialRate when the first request goes and doubles every
+//     SlowStartDoubling until the first throttling answer, and lets
+//     requests go as fast as they are made once past SlowStartEnd (about a
+//     second). Processes that start together with the same credential (a
+//     team's pipelines) so meet the limit with a few requests too many
+//     each, not their whole parallelism, while a process that meets no
+//     limit loses a fraction of a second.
 //   - On a throttling answer (429) the rate is cut for every caller at once,
 //     to Decrease times the lower of the current rate and the rate the
 //     server accepted in the last second: what got through is what the
@@ -50,9 +51,11 @@ const (
 	// every second, up to MaxAcceleration times its pace.
 	AccelerateAfter = 2 * time.Second
 	MaxAcceleration = 16.0
-	// InitialRate and SlowStartEnd bound the slow start (see above).
-	InitialRate  = 50.0
-	SlowStartEnd = 1000.0
+	// InitialRate, SlowStartDoubling and SlowStartEnd shape the slow start
+	// (see above).
+	InitialRate       = 50.0
+	SlowStartDoubling = 500 * time.Millisecond
+	SlowStartEnd      = 1000.0
 )
 
 // ErrNoTime is returned by Wait when the pace would make the caller wait
@@ -66,9 +69,9 @@ var ErrNoTime = errors.New("the request's turn under the learned rate limit come
 // that climbs while callers wait shortens their waits at once.
 type Pace struct {
 	mu       sync.Mutex
-	rate     float64 // learned rate; 0 while no limit is known
-	start    float64 // the slow start's rate while no limit is known; 0: past it
-	cap      float64 // 0: none
+	rate     float64   // learned rate; 0 while no limit is known
+	started  time.Time // the first turn, when the slow start began
+	cap      float64   // 0: none
 	lastCut  time.Time
 	last     time.Time     // when the last turn was given
 	line     list.List     // of *waiter, in order of arrival
@@ -93,7 +96,7 @@ type Stats struct {
 
 // New returns a pace with no limit known and the given cap (0: none).
 func New(capRPS float64) *Pace {
-	p := &Pace{now: time.Now, wake: make(chan struct{}), start: InitialRate}
+	p := &Pace{now: time.Now, wake: make(chan struct{})}
 	p.SetCap(capRPS)
 	return p
 }
@@ -148,16 +151,36 @@ func (p *Pace) setCap(capRPS float64) {
 	p.apply()
 }
 
-// apply publishes the rate in force and lets the waiters time their turns
-// by it. p.mu is held.
-func (p *Pace) apply() {
+// inForce is the rate in force at now (0: none): the learned rate, else
+// the slow start's, bounded by the cap. p.mu is held.
+func (p *Pace) inForce(now time.Time) float64 {
 	r := p.rate
 	if r == 0 {
-		r = p.start
+		r = p.slowStart(now)
 	}
 	if p.cap > 0 && (r == 0 || r > p.cap) {
 		r = p.cap
 	}
+	return r
+}
+
+// slowStart is the slow start's rate at now; 0 once past SlowStartEnd.
+// p.mu is held.
+func (p *Pace) slowStart(now time.Time) float64 {
+	if p.started.IsZero() {
+		return InitialRate
+	}
+	r := InitialRate * math.Exp2(float64(now.Sub(p.started))/float64(SlowStartDoubling))
+	if r > SlowStartEnd {
+		return 0
+	}
+	return r
+}
+
+// apply publishes the rate in force and lets the waiters time their turns
+// by it. p.mu is held.
+func (p *Pace) apply() {
+	r := p.inForce(p.now())
 	p.stats.Rate, p.stats.Cap = r, p.cap
 	// Waiters time their turns by the rate they saw: a higher one must
 	// reach them (a lower one they find when they wake). Small steps of
@@ -179,18 +202,20 @@ func (p *Pace) wakeAll() {
 	p.wake = make(chan struct{})
 }
 
-// interval is the time between turns at the rate in force; 0: none. p.mu is held.
-func (p *Pace) interval() time.Duration {
-	if p.stats.Rate == 0 {
+// interval is the time between turns at the rate in force at now; 0:
+// none. p.mu is held.
+func (p *Pace) interval(now time.Time) time.Duration {
+	r := p.inForce(now)
+	if r == 0 {
 		return 0
 	}
-	return time.Duration(float64(time.Second) / p.stats.Rate)
+	return time.Duration(float64(time.Second) / r)
 }
 
 // turnAt is when the waiter at position pos (0: first in line) gets its
 // turn at the rate in force. p.mu is held.
 func (p *Pace) turnAt(pos int, now time.Time) time.Time {
-	iv := p.interval()
+	iv := p.interval(now)
 	first := p.last.Add(iv)
 	if first.Before(now) {
 		first = now
@@ -262,7 +287,10 @@ func (p *Pace) Wait(ctx context.Context) error {
 func (p *Pace) give(now time.Time) {
 	// A turn given late (timers fire late) keeps the schedule: the next is
 	// timed from when this one was due, unless the pace has been idle.
-	iv := p.interval()
+	if p.started.IsZero() {
+		p.started = now
+	}
+	iv := p.interval(now)
 	p.last = p.last.Add(iv)
 	if iv == 0 || p.last.Before(now.Add(-iv)) || p.last.After(now) {
 		p.last = now
@@ -321,11 +349,14 @@ func (p *Pace) Throttled(sent time.Time) float64 {
 	p.stats.Throttled++
 	now := p.now()
 	if !p.lastCut.IsZero() && sent.Before(p.lastCut) {
-		return p.stats.Rate
+		return p.inForce(now)
 	}
 	base := p.rate
 	if base == 0 {
-		base = p.start
+		base = p.slowStart(now)
+	}
+	if base == 0 { // past the slow start: it ended at SlowStartEnd
+		base = SlowStartEnd
 	}
 	// Nothing accepted says nothing of the limit's size (a first request,
 	// or a process joining a limit others use up): the cut then starts
@@ -352,13 +383,7 @@ func (p *Pace) Succeeded() {
 	now := p.now()
 	p.accepted.add(now)
 	if p.rate == 0 {
-		if p.start > 0 {
-			if p.start++; p.start > SlowStartEnd {
-				p.start = 0
-			}
-			p.apply()
-		}
-		return
+		return // the slow start grows with time
 	}
 	step := max(MinIncrease, p.rate*IncreaseFraction)
 	// The longer no answer was throttling, the faster the climb: room the
@@ -378,9 +403,11 @@ func (p *Pace) Succeeded() {
 	p.apply()
 }
 
-// Stats returns the counters.
+// Stats returns the counters, and the rate in force now.
 func (p *Pace) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.stats
+	s := p.stats
+	s.Rate = p.inForce(p.now())
+	return s
 }

@@ -30,26 +30,36 @@ func newClocked(capRPS float64) (*Pace, *clock) {
 	return p, c
 }
 
-// With no limit known the pace starts at InitialRate and doubles every
-// second of answers (each adds one), until SlowStartEnd lifts it.
+// With no limit known the pace starts at InitialRate when the first turn
+// goes, doubles every SlowStartDoubling, and stops pacing past
+// SlowStartEnd; answers do not change it.
 func TestSlowStart(t *testing.T) {
-	p, _ := newClocked(0)
+	p, c := newClocked(0)
 	if r := p.Stats().Rate; r != InitialRate {
 		t.Fatalf("rate of a new pace = %v, want InitialRate %v", r, InitialRate)
 	}
-	for range int(InitialRate) {
+	c.add(time.Hour) // idle before the first request: the slow start has not begun
+	ctx := context.Background()
+	if err := p.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := p.Stats().Rate; r != InitialRate {
+		t.Errorf("rate at the first turn = %v, want InitialRate %v", r, InitialRate)
+	}
+	if at := p.turnAt(0, c.now()); at.Sub(c.now()) != time.Duration(float64(time.Second)/InitialRate) {
+		t.Errorf("the second turn is due after %v, want 1/InitialRate", at.Sub(c.now()))
+	}
+	c.add(SlowStartDoubling)
+	for range 100 {
 		p.Succeeded()
 	}
-	if r := p.Stats().Rate; r != 2*InitialRate {
-		t.Errorf("rate after a second of answers at %v = %v, want it doubled", InitialRate, r)
+	if r := p.Stats().Rate; math.Abs(r-2*InitialRate) > 0.001 {
+		t.Errorf("rate a doubling later = %v, want %v", r, 2*InitialRate)
 	}
-	for range int(SlowStartEnd) {
-		p.Succeeded()
-	}
+	c.add(time.Duration(math.Log2(SlowStartEnd/InitialRate)) * SlowStartDoubling)
 	if r := p.Stats().Rate; r != 0 {
 		t.Errorf("rate past SlowStartEnd = %v, want 0 (no pacing)", r)
 	}
-	ctx := context.Background()
 	for i := range 100 {
 		if err := p.Wait(ctx); err != nil {
 			t.Fatalf("turn %d: %v", i, err)
