@@ -3,7 +3,6 @@ package reliability
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,23 +44,7 @@ func TestCancel_interruptedApplyLeavesNothingBehind(t *testing.T) {
 	defer func() { _ = emu.Close() }()
 	dir, env := cancelWorkdir(t, cliCfg, emu, opts)
 
-	run := func(args ...string) (int, string) {
-		var out bytes.Buffer
-		cctx, cancel := context.WithTimeout(ctx, commandTimeout)
-		defer cancel()
-		_, err := tfrun.Command{Name: "terraform " + args[0], Path: cli, Args: append(args, "-no-color"),
-			Dir: dir, Env: env, Stdout: &out, Stderr: &out}.Run(cctx)
-		var exitErr *tfrun.ExitError
-		switch {
-		case err == nil:
-			return 0, out.String()
-		case errors.As(err, &exitErr):
-			return exitErr.Code, out.String()
-		default:
-			t.Fatalf("terraform %s: %v", args[0], err)
-			return -1, ""
-		}
-	}
+	run := mustRun(t, cliRunner(ctx, cli, dir, env))
 
 	// The interrupted apply: tfrun.Command sends SIGINT when its context ends.
 	start := time.Now()
@@ -158,9 +141,7 @@ func buildForCLI(t *testing.T, comment string) (string, string) {
 func cancelWorkdir(t *testing.T, cliCfg string, emu *emulator.Server, opts emulator.Options) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), fmt.Appendf(nil, config, cancelResourcesPerKind), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeConfig(t, dir, cancelResourcesPerKind, cancelResourcesPerKind, "fault")
 	return dir, tfrun.Env(cliCfg,
 		"JELOU_API_KEY="+opts.JelouAPIKey, "JURICHAT_TOKEN="+opts.JurichatToken,
 		"TF_VAR_jelou_base_url="+emu.JelouURL(), "TF_VAR_jurichat_base_url="+emu.JurichatURL(),
