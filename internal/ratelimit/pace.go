@@ -10,7 +10,8 @@
 //     second). Processes that start together with the same credential (a
 //     team's pipelines) so meet the limit with a few requests too many
 //     each, not their whole parallelism, while a process that meets no
-//     limit loses a fraction of a second.
+//     limit loses a fraction of a second. Reads (WaitRead) are not slowed
+//     by it: a plan that meets no limit goes at full speed.
 //   - On a throttling answer (429) the rate is cut for every caller at once,
 //     to Decrease times the lower of the current rate and the rate the
 //     server accepted in the last second: what got through is what the
@@ -234,10 +235,22 @@ func (p *Pace) Expect(at time.Time) time.Time {
 // Wait blocks until the caller's turn, or returns ctx's error when it ends
 // first, or ErrNoTime (at once) when the turn, at the rate in force, comes
 // after ctx's deadline.
-func (p *Pace) Wait(ctx context.Context) error {
+func (p *Pace) Wait(ctx context.Context) error { return p.wait(ctx, false) }
+
+// WaitRead is Wait for a request that only reads: the slow start does not
+// pace it (a plan of many resources that meets no limit is not slowed, and
+// a throttled read is safely sent again); a learned rate or a cap does.
+func (p *Pace) WaitRead(ctx context.Context) error { return p.wait(ctx, true) }
+
+func (p *Pace) wait(ctx context.Context, read bool) error {
 	deadline, _ := ctx.Deadline()
 	p.mu.Lock()
 	now := p.now()
+	if read && p.rate == 0 && p.cap == 0 {
+		p.countSent()
+		p.mu.Unlock()
+		return ctx.Err()
+	}
 	if p.line.Len() == 0 && !p.turnAt(0, now).After(now) {
 		p.give(now)
 		p.mu.Unlock()

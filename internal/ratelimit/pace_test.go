@@ -67,6 +67,28 @@ func TestSlowStart(t *testing.T) {
 	}
 }
 
+// Reads are not paced by the slow start, only by a learned rate or a cap.
+func TestWaitReadSkipsTheSlowStart(t *testing.T) {
+	ctx := context.Background()
+	p, c := newClocked(0)
+	for i := range 1000 {
+		if err := p.WaitRead(ctx); err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+	}
+	if s := p.Stats(); s.Sent != 1000 || s.Rate != InitialRate {
+		t.Errorf("after 1000 reads at once: %+v, want 1000 sent and the slow start not begun", s)
+	}
+	for range 10 {
+		p.Succeeded()
+	}
+	p.Throttled(c.now())
+	_ = p.WaitRead(ctx)
+	if at := p.turnAt(0, c.now()); !at.After(c.now()) {
+		t.Error("after a cut a read's turn is not paced")
+	}
+}
+
 // A 429 cuts the rate to Decrease times what the server accepted in the
 // last second (or the rate in force, when lower); answers to requests sent
 // before that cut do not cut again, later ones do.

@@ -319,7 +319,11 @@ func (s *requestState) takeTurn(ctx context.Context) {
 	ctx, cancel := context.WithDeadline(ctx, s.budgetEnd)
 	defer cancel()
 	start := time.Now()
-	err := s.pace.Wait(ctx)
+	wait := s.pace.Wait
+	if s.method == http.MethodGet || s.method == http.MethodHead {
+		wait = s.pace.WaitRead
+	}
+	err := wait(ctx)
 	if waited := time.Since(start); waited > time.Millisecond {
 		s.tally.addWait(waited)
 	}
