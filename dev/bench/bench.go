@@ -277,7 +277,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 			report.PipelinesRuns = append(report.PipelinesRuns, p)
 		}
-		report.Pipelines = medianPipelines(report.PipelinesRuns)
+		report.Pipelines = medianRun(report.PipelinesRuns)
 	}
 	report.Machine.LoadEnd = loadAverage()
 	report.Machine.OtherCPU = load.share(report.Machine.Cores)

@@ -1,13 +1,11 @@
 package bench
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -158,16 +156,6 @@ func SlowestWall(runs []PipelineRun) time.Duration {
 		d = max(d, p.Wall)
 	}
 	return d
-}
-
-// medianPipelines returns the run with the median share of the limit.
-func medianPipelines(runs []*PipelinesResult) *PipelinesResult {
-	if len(runs) == 0 {
-		return nil
-	}
-	s := slices.Clone(runs)
-	slices.SortStableFunc(s, func(a, b *PipelinesResult) int { return cmp.Compare(a.Share(), b.Share()) })
-	return s[(len(s)-1)/2]
 }
 
 // pipelineConfig is pipeline i's configuration: its own webhooks and Jelou

@@ -133,14 +133,15 @@ func BusiestWindow(points []TimelinePoint, width time.Duration) float64 {
 	return float64(best) / width.Seconds()
 }
 
-// medianRun returns the run with the median share of the allowed rate (the
-// lower middle one for an even count).
-func medianRun(runs []*RateLimitResult) *RateLimitResult {
+// medianRun returns the run with the median share (the lower middle one
+// for an even count); nil for none.
+func medianRun[R interface{ Share() float64 }](runs []R) R {
+	var none R
 	if len(runs) == 0 {
-		return nil
+		return none
 	}
 	s := slices.Clone(runs)
-	slices.SortStableFunc(s, func(a, b *RateLimitResult) int { return cmp.Compare(a.Share(), b.Share()) })
+	slices.SortStableFunc(s, func(a, b R) int { return cmp.Compare(a.Share(), b.Share()) })
 	return s[(len(s)-1)/2]
 }
 
