@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -116,17 +115,33 @@ func NewHTTPClient(o Options) *http.Client {
 	if o.Transport != nil {
 		rc.HTTPClient = &http.Client{Transport: o.Transport}
 	}
-	rc.HTTPClient.Transport = &turnGate{next: cmp.Or[http.RoundTripper](rc.HTTPClient.Transport, http.DefaultTransport)}
 	rc.HTTPClient.Timeout = o.RequestTimeout
 	rc.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		return checkRetry(ctx, resp, err, o)
 	}
-	// checkRetry plans each wait (throttling, backoff) and the hook below
-	// sleeps it, then waits for the pace's turn, on the request's context:
-	// outside the attempt's RequestTimeout, and timed by the pace's rate
-	// when the attempt is due, not when it was planned.
+	// checkRetry plans each wait (throttling, backoff); PrepareRetry sleeps
+	// it, then waits for the pace's turn, on the request's context: outside
+	// the attempt's RequestTimeout, and timed by the pace's rate when the
+	// attempt is due, not when it was planned. (The transport stays
+	// net/http's own, so that a RequestTimeout still reads as a timeout.)
 	rc.Backoff = func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 }
 	rc.ErrorHandler = giveUp
+	rc.PrepareRetry = func(req *http.Request) error {
+		st := stateFrom(req.Context())
+		if st == nil {
+			return nil
+		}
+		if wait := st.plannedWait(); wait > 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-req.Context().Done():
+				timer.Stop()
+				return req.Context().Err()
+			case <-timer.C:
+			}
+		}
+		return st.takeTurn(req.Context())
+	}
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, i int) {
 		st := stateFrom(req.Context())
 		if st == nil {
@@ -136,16 +151,6 @@ func NewHTTPClient(o Options) *http.Client {
 		if i > 0 && !a.throttled && o.OnRetry != nil {
 			o.OnRetry(req.Context(), st.method, st.path, i, a.status, a.err)
 		}
-		if i > 0 && a.wait > 0 {
-			// A context that ends here fails the attempt before it is sent.
-			timer := time.NewTimer(a.wait)
-			select {
-			case <-req.Context().Done():
-			case <-timer.C:
-			}
-			timer.Stop()
-		}
-		st.takeTurn(req.Context())
 	}
 	return &http.Client{Transport: &roundTripper{rc: rc, budget: o.ThrottleBudget}}
 }
@@ -201,6 +206,10 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st.tally == nil {
 		st.tally = &Throttling{}
 	}
+	// The first attempt's turn; the retries' come in PrepareRetry.
+	if err := st.takeTurn(req.Context()); err != nil {
+		return nil, err
+	}
 	ctx := context.WithValue(req.Context(), stateKey{}, st)
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		GotConn: func(httptrace.GotConnInfo) { st.markConnected() },
@@ -245,7 +254,6 @@ type requestState struct {
 	throttles    int             // throttling answers to this request
 	nextWait     time.Duration   // the wait checkRetry planned, for backoff
 	throttled    bool            // the previous attempt was throttled
-	noTurn       bool            // the pace had no turn for this attempt within the budget
 	attemptAt    time.Time       // when this attempt got its turn
 }
 
@@ -310,54 +318,42 @@ func (s *requestState) planWait(wait time.Duration, throttle bool) (time.Duratio
 
 // takeTurn waits for the attempt's turn under the pace, within the budget;
 // the time counts as waited on throttling (the pace only slows after
-// throttling answers). Without a turn, the attempt is not sent: turnGate
-// fails it with a *noTurnError.
-func (s *requestState) takeTurn(ctx context.Context) {
+// throttling answers). Without a turn the attempt is not sent: a
+// *noTurnError, or the context's error when it ended first.
+func (s *requestState) takeTurn(ctx context.Context) error {
 	if s.pace == nil {
-		return
+		return nil
 	}
-	ctx, cancel := context.WithDeadline(ctx, s.budgetEnd)
+	tctx, cancel := context.WithDeadline(ctx, s.budgetEnd)
 	defer cancel()
 	start := time.Now()
 	wait := s.pace.Wait
 	if s.method == http.MethodGet || s.method == http.MethodHead {
 		wait = s.pace.WaitRead
 	}
-	err := wait(ctx)
+	err := wait(tctx)
 	if waited := time.Since(start); waited > time.Millisecond {
 		s.tally.addWait(waited)
 	}
 	s.mu.Lock()
 	s.attemptAt = time.Now()
-	s.noTurn = errors.Is(err, ratelimit.ErrNoTime) || errors.Is(err, context.DeadlineExceeded) && time.Now().After(s.budgetEnd)
 	s.mu.Unlock()
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default: // ErrNoTime, or the budget's deadline passed while waiting
+		s.tally.spend()
+		return &noTurnError{tally: s.tally}
+	}
 }
 
-// turnGate is the transport under the retrying client: it fails an attempt
-// that got no turn under the pace (takeTurn) without sending it.
-type turnGate struct{ next http.RoundTripper }
-
-func (g *turnGate) RoundTrip(req *http.Request) (*http.Response, error) {
-	if st := stateFrom(req.Context()); st != nil {
-		st.mu.Lock()
-		noTurn := st.noTurn
-		st.mu.Unlock()
-		if noTurn {
-			if req.Body != nil {
-				_ = req.Body.Close()
-			}
-			st.tally.spend()
-			return nil, &noTurnError{tally: st.tally}
-		}
-	}
-	return g.next.RoundTrip(req)
-}
-
-// CloseIdleConnections lets the retrying client's pool be closed.
-func (g *turnGate) CloseIdleConnections() {
-	if c, ok := g.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
+// plannedWait is the wait checkRetry planned before the next attempt.
+func (s *requestState) plannedWait() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nextWait
 }
 
 func (s *requestState) setUnknown(v bool) {
@@ -414,9 +410,6 @@ func checkRetry(ctx context.Context, resp *http.Response, err error, o Options) 
 		st = &requestState{connected: true, tally: &Throttling{}}
 	}
 	if err != nil {
-		if errors.As(err, new(*noTurnError)) {
-			return false, nil // not sent; the budget is spent
-		}
 		sent := st.mayHaveBeenSent(err)
 		st.setUnknown(!st.idempotent && sent)
 		if ctx.Err() != nil {
