@@ -298,16 +298,25 @@ func (r *runner) env() []string {
 	}, r.cfg.Env...)...)
 }
 
+// startEmulator starts an emulator on 127.0.0.1 for one case; the func closes it.
+func startEmulator(ctx context.Context, opts emulator.Options) (*emulator.Server, func(), error) {
+	ctx, cancel := context.WithCancel(ctx)
+	emu, err := emulator.Start(ctx, "127.0.0.1:0", opts)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return emu, func() { _ = emu.Close(); cancel() }, nil
+}
+
 // runCase runs every operation of one case against a fresh emulator, in a
 // fresh working directory, and checks that each did what it should.
 func (r *runner) runCase(ctx context.Context, kind Kind, n, run int) ([]Sample, error) {
-	emuCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	emu, err := emulator.Start(emuCtx, "127.0.0.1:0", emulator.DefaultOptions())
+	emu, stopEmulator, err := startEmulator(ctx, emulator.DefaultOptions())
 	if err != nil {
 		return nil, err
 	}
-	defer emu.Close()
+	defer stopEmulator()
 	dir := filepath.Join(r.tmp, fmt.Sprintf("%s-%d-run%d", kind.Name, n, run))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err

@@ -199,13 +199,11 @@ func (r *runner) pipelines(ctx context.Context) (*PipelinesResult, error) {
 	}
 	opts := emulator.DefaultOptions()
 	opts.RateLimit, opts.Latency, opts.Faults = res.Limit, res.Latency, res.Faults
-	emuCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	emu, err := emulator.Start(emuCtx, "127.0.0.1:0", opts)
+	emu, stopEmulator, err := startEmulator(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	defer emu.Close()
+	defer stopEmulator()
 	dirs := make([]string, res.Pipelines)
 	for i := range dirs {
 		dirs[i] = filepath.Join(r.tmp, fmt.Sprintf("pipeline-%d", i))

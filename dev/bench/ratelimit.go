@@ -151,13 +151,11 @@ func (r *runner) rateLimit(ctx context.Context) (*RateLimitResult, error) {
 	res := &RateLimitResult{Limit: float64(r.cfg.RateLimit), N: r.cfg.RateN}
 	opts := emulator.DefaultOptions()
 	opts.RateLimit = res.Limit
-	emuCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	emu, err := emulator.Start(emuCtx, "127.0.0.1:0", opts)
+	emu, stopEmulator, err := startEmulator(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	defer emu.Close()
+	defer stopEmulator()
 	dir := filepath.Join(r.tmp, "ratelimit")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
